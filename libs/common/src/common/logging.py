@@ -50,9 +50,7 @@ def _scrub(text: str) -> str:
     return text
 
 
-def configure_logging(
-    level: str = "INFO", fmt: str = "auto", secrets: Iterable[str] = ()
-) -> None:
+def configure_logging(level: str = "INFO", fmt: str = "auto", secrets: Iterable[str] = ()) -> None:
     """Set up structlog and the stdlib root logger. ``fmt`` is ``json``, ``console`` or ``auto``.
 
     ``secrets`` are literal values (configured webhook secrets, API keys) that are

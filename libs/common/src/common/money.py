@@ -15,13 +15,41 @@ from decimal import Decimal, InvalidOperation
 __all__ = ["InvalidAmount", "Money", "UnknownCurrency", "exponent_of", "normalize_currency"]
 
 _ZERO_DECIMAL = {
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
-    "VND", "VUV", "XAF", "XOF", "XPF",
+    "BIF",
+    "CLP",
+    "DJF",
+    "GNF",
+    "ISK",
+    "JPY",
+    "KMF",
+    "KRW",
+    "PYG",
+    "RWF",
+    "UGX",
+    "UYI",
+    "VND",
+    "VUV",
+    "XAF",
+    "XOF",
+    "XPF",
 }
 _THREE_DECIMAL = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"}
 _ASSETS = {
-    "BTC": 8, "LTC": 8, "BCH": 8, "DOGE": 8, "ETH": 18, "MATIC": 18, "POL": 18, "DAI": 18,
-    "USDC": 6, "USDT": 6, "PYUSD": 6, "SOL": 9, "PI": 7, "XLM": 7, "TON": 9,
+    "BTC": 8,
+    "LTC": 8,
+    "BCH": 8,
+    "DOGE": 8,
+    "ETH": 18,
+    "MATIC": 18,
+    "POL": 18,
+    "DAI": 18,
+    "USDC": 6,
+    "USDT": 6,
+    "PYUSD": 6,
+    "SOL": 9,
+    "PI": 7,
+    "XLM": 7,
+    "TON": 9,
 }
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _ISO = re.compile(r"^[A-Z]{3}$")
@@ -87,9 +115,11 @@ class Money:
     def from_raw(cls, raw_value: str | int, decimals: int, currency: str) -> Money:
         """Parse a token's raw integer value (hex ``0x...`` or decimal) with its decimals."""
         try:
-            raw = int(raw_value, 16) if isinstance(raw_value, str) and raw_value.lower().startswith(
-                "0x"
-            ) else int(raw_value)
+            raw = (
+                int(raw_value, 16)
+                if isinstance(raw_value, str) and raw_value.lower().startswith("0x")
+                else int(raw_value)
+            )
         except ValueError as exc:
             raise InvalidAmount(f"not an integer raw value: {raw_value!r}") from exc
         shift = exponent_of(currency) - decimals

@@ -16,11 +16,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = [
     "Environment",
+    "SecretList",
     "ServiceSettings",
     "Settings",
     "SmtpSettings",
     "StripeSettings",
-    "SecretList",
     "split_csv",
 ]
 
@@ -129,6 +129,8 @@ def _collect_secrets(model: BaseModel, prefix: str, found: list[tuple[str, Secre
         if isinstance(value, SecretStr):
             found.append((dotted, value))
         elif isinstance(value, list):
-            found.extend((f"{dotted}[{i}]", v) for i, v in enumerate(value) if isinstance(v, SecretStr))
+            found.extend(
+                (f"{dotted}[{i}]", v) for i, v in enumerate(value) if isinstance(v, SecretStr)
+            )
         elif isinstance(value, BaseModel):
             _collect_secrets(value, f"{dotted}.", found)

@@ -33,7 +33,10 @@ class FulfillmentIssued(BaseModel):
     token_expires_at: datetime
     occurred_at: datetime
 
-    routing_key: str = "fulfillment.issued"
+    @property
+    def routing_key(self) -> str:
+        """``fulfillment.issued``."""
+        return "fulfillment.issued"
 
 
 class FulfillmentRevoked(BaseModel):
@@ -49,4 +52,7 @@ class FulfillmentRevoked(BaseModel):
     reason: str
     occurred_at: datetime
 
-    routing_key: str = "fulfillment.revoked"
+    @property
+    def routing_key(self) -> str:
+        """``fulfillment.revoked``."""
+        return "fulfillment.revoked"

@@ -26,6 +26,7 @@ _SECRET_KEYS = re.compile(
 )
 _SECRET_VALUES = re.compile(
     r"(whsec_[A-Za-z0-9+/=_-]+|sk_(live|test)_[A-Za-z0-9]+|pwk_[A-Za-z0-9_]+|"
+    r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|"
     r"(?<=://)[^:/@\s]+:[^@\s]+(?=@))"
 )
 _extra_secrets: set[str] = set()
@@ -34,13 +35,36 @@ _extra_secrets: set[str] = set()
 def redact_secrets(
     _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    """structlog processor: hide values under secret-looking keys and known secret shapes."""
+    """structlog processor: hide values under secret-looking keys and known secret shapes.
+
+    Nested dicts, lists and tuples are redacted the same way.
+    """
     for key, value in list(event_dict.items()):
         if key != "event" and _SECRET_KEYS.search(key):
             event_dict[key] = REDACTED
-        elif isinstance(value, str):
-            event_dict[key] = _scrub(value)
+        else:
+            event_dict[key] = _redact_value(value)
     return event_dict
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _scrub(value)
+    if isinstance(value, dict):
+        return {
+            k: REDACTED if isinstance(k, str) and _SECRET_KEYS.search(k) else _redact_value(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact_value(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_redact_value(item) for item in value)
+    return value
+
+
+def _scrub_rendered(_logger: Any, _method: str, rendered: Any) -> Any:
+    """Last processor: scrub the rendered line, which includes formatted exceptions."""
+    return _scrub(rendered) if isinstance(rendered, str) else rendered
 
 
 def _scrub(text: str) -> str:
@@ -84,6 +108,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", secrets: Iterable[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info if use_json else _identity,
             renderer,
+            _scrub_rendered,
         ],
     )
     handler = logging.StreamHandler(sys.stdout)

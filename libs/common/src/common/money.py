@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
 __all__ = ["InvalidAmount", "Money", "UnknownCurrency", "exponent_of", "normalize_currency"]
 
@@ -51,6 +51,10 @@ _ASSETS = {
     "XLM": 7,
     "TON": 9,
 }
+_MAX_MINOR_DIGITS = 78
+"""Minor units are below 10**78 (a uint256 token value has at most 78 digits)."""
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Decimal arithmetic that never rounds (the default context keeps only 28 digits)."""
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _ISO = re.compile(r"^[A-Z]{3}$")
 
@@ -106,8 +110,11 @@ class Money:
             raise InvalidAmount(f"not a number: {amount!r}") from exc
         if not value.is_finite() or value < 0:
             raise InvalidAmount(f"not a non-negative finite amount: {amount!r}")
-        scaled = value.scaleb(exponent_of(currency))
-        if scaled != scaled.to_integral_value():
+        exponent = exponent_of(currency)
+        if value and value.adjusted() + exponent >= _MAX_MINOR_DIGITS:
+            raise InvalidAmount(f"{amount!r} is too large")
+        scaled = value.scaleb(exponent, _EXACT)
+        if scaled != scaled.to_integral_value(context=_EXACT):
             raise InvalidAmount(f"{amount!r} has more decimals than {currency.upper()} allows")
         return cls(int(scaled), currency)
 
@@ -129,7 +136,7 @@ class Money:
 
     def to_major(self) -> Decimal:
         """The amount in major units, exact."""
-        return Decimal(self.minor).scaleb(-exponent_of(self.currency))
+        return Decimal(self.minor).scaleb(-exponent_of(self.currency), _EXACT)
 
     def format(self) -> str:
         """``499.00 INR``: the major amount with the currency's digits."""

@@ -9,10 +9,22 @@ In ``prod`` a process refuses to start when a configured secret is empty or a pl
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from common.provider_settings import (
+    AlchemySettings,
+    CoinbaseSettings,
+    PayuSettings,
+    PhonepeSettings,
+    PiSettings,
+    RazorpaySettings,
+    SecretList,
+    StandardSettings,
+    StripeSettings,
+    split_csv,
+)
 
 __all__ = [
     "Environment",
@@ -25,17 +37,6 @@ __all__ = [
 ]
 
 PLACEHOLDER_MARKERS = ("changeme", "change-me", "placeholder", "xxx", "your-", "example")
-
-
-def split_csv(value: Any) -> Any:
-    """Turn a comma-separated string into a list of stripped, non-empty items."""
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    return value
-
-
-SecretList = Annotated[list[SecretStr], NoDecode]
-"""A list of secrets read from one comma-separated variable."""
 
 
 class Environment(StrEnum):
@@ -61,17 +62,6 @@ class SmtpSettings(BaseModel):
     sender: str = Field(default="paywire <receipts@paywire.local>", alias="from")
 
     model_config = {"populate_by_name": True}
-
-
-class StripeSettings(BaseModel):
-    """Stripe webhook secrets (``whsec_...``, several during rotation) and API access."""
-
-    webhook_secrets: SecretList = []
-    api_key: SecretStr | None = None
-    api_base: str = "https://api.stripe.com"
-    tolerance_seconds: int = 300
-
-    _split = field_validator("webhook_secrets", mode="before")(split_csv)
 
 
 class Settings(BaseSettings):
@@ -100,6 +90,13 @@ class Settings(BaseSettings):
     notifier: ServiceSettings = ServiceSettings(port=8004)
 
     stripe: StripeSettings = StripeSettings()
+    razorpay: RazorpaySettings = RazorpaySettings()
+    payu: PayuSettings = PayuSettings()
+    phonepe: PhonepeSettings = PhonepeSettings()
+    pi: PiSettings = PiSettings()
+    coinbase: CoinbaseSettings = CoinbaseSettings()
+    alchemy: AlchemySettings = AlchemySettings()
+    standard: StandardSettings = StandardSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_prod(self) -> Settings:
@@ -131,6 +128,10 @@ def _collect_secrets(model: BaseModel, prefix: str, found: list[tuple[str, Secre
         elif isinstance(value, list):
             found.extend(
                 (f"{dotted}[{i}]", v) for i, v in enumerate(value) if isinstance(v, SecretStr)
+            )
+        elif isinstance(value, dict):
+            found.extend(
+                (f"{dotted}[{k}]", v) for k, v in value.items() if isinstance(v, SecretStr)
             )
         elif isinstance(value, BaseModel):
             _collect_secrets(value, f"{dotted}.", found)

@@ -10,6 +10,7 @@ import asyncio
 
 import aio_pika
 from aio_pika.abc import AbstractRobustConnection
+from aio_pika.connection import make_url
 
 __all__ = ["AmqpConnection"]
 
@@ -27,9 +28,15 @@ class AmqpConnection:
         """The open connection, connecting first if needed (raises when the broker is down)."""
         async with self._lock:
             if self._connection is None or self._connection.is_closed:
-                self._connection = await aio_pika.connect_robust(
-                    self._url, timeout=self._timeout, reconnect_interval=1.0
-                )
+                connection = aio_pika.RobustConnection(make_url(self._url, reconnect_interval=1.0))
+                try:
+                    await connection.connect(timeout=self._timeout)
+                except BaseException:
+                    # A failed or cancelled first connect would otherwise keep retrying
+                    # in the background forever.
+                    await connection.close()
+                    raise
+                self._connection = connection
             return self._connection
 
     async def is_ready(self) -> bool:

@@ -51,11 +51,11 @@ class Consumer:
         self._stopping = False
 
     async def start(self) -> None:
-        """Declare the topology and begin consuming."""
+        """Declare the exchanges and this consumer's queue (with its DLQ), and begin consuming."""
         connection = await self._connection.get()
         self._channel = await connection.channel()
         await self._channel.set_qos(prefetch_count=self._prefetch)
-        await declare_topology(self._channel)
+        await declare_topology(self._channel, (self._spec,))
         queue = await self._channel.get_queue(self._spec.name)
         self._consumer_tag = await queue.consume(self._on_message)
         log.info("consumer_started", queue=self._spec.name, prefetch=self._prefetch)

@@ -1,0 +1,50 @@
+"""The ledger's ASGI application: merchant API, public view, health and metrics."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from common.web import RequestLogMiddleware, health_router, install_error_handlers
+from fastapi import FastAPI
+
+from ledger.api import merchant_router, public_router, sessions_router
+from ledger.bootstrap import Ledger, bootstrap, running
+from ledger.settings import LedgerSettings
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    settings: LedgerSettings, ledger: Ledger | None = None, *, run_workers: bool = False
+) -> FastAPI:
+    """Build the app. With ``run_workers`` its lifespan also runs the consumer and relay.
+
+    The lifespan closes the ledger's connections on shutdown.
+    """
+    ledger = ledger or bootstrap(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            if run_workers:
+                async with running(ledger):
+                    yield
+            else:
+                yield
+        finally:
+            await ledger.close()
+
+    app = FastAPI(title="paywire ledger", lifespan=lifespan)
+    app.state.ledger = ledger
+    app.state.sessions = ledger.sessions
+    app.state.session_ttl = settings.session_ttl
+    install_error_handlers(app)
+    app.add_middleware(RequestLogMiddleware)
+    app.include_router(
+        health_router({"database": ledger.database_ready, "broker": ledger.amqp.is_ready})
+    )
+    app.include_router(merchant_router)
+    app.include_router(sessions_router)
+    app.include_router(public_router)
+    return app

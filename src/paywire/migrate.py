@@ -25,7 +25,7 @@ def _fulfillment(url: str) -> Awaitable[None]:
 
 
 def _notifier(url: str) -> Awaitable[None]:
-    from notifier.operations import migrate
+    from notifier.migrations import migrate
 
     return migrate(url)
 

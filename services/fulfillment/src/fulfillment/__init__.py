@@ -1,0 +1,1 @@
+"""paywire fulfillment: invoices, customer API keys and access tokens for paid sessions."""

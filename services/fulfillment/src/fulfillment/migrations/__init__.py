@@ -1,0 +1,1 @@
+"""fulfillment's alembic history; applied by ``fulfillment.operations.migrate``."""

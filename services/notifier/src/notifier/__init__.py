@@ -1,0 +1,1 @@
+"""paywire notifier: live WebSocket updates and customer email for payment changes."""

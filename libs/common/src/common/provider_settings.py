@@ -6,14 +6,24 @@ A provider with no webhook secret configured answers 404 at its webhook path.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import re
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, SecretStr, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 __all__ = [
     "AlchemySettings",
     "CoinbaseSettings",
+    "HMAC_SOURCE_DEFAULTS",
+    "HmacAlgorithm",
+    "HmacEncoding",
+    "HmacOutcome",
+    "HmacSignedContent",
+    "HmacSourceSettings",
+    "HmacSources",
     "PayuSettings",
     "PhonepeSettings",
     "PiSettings",
@@ -21,6 +31,7 @@ __all__ = [
     "SecretList",
     "StandardSettings",
     "StripeSettings",
+    "default_hmac_sources",
     "split_csv",
 ]
 
@@ -122,3 +133,146 @@ class StandardSettings(BaseModel):
     tolerance_seconds: int = 300
 
     _split = field_validator("secrets", mode="before")(split_csv)
+
+
+class HmacAlgorithm(StrEnum):
+    """The hash a generic HMAC source signs with."""
+
+    SHA256 = "sha256"
+    SHA512 = "sha512"
+
+
+class HmacEncoding(StrEnum):
+    """How a generic HMAC source writes its digest."""
+
+    HEX = "hex"
+    BASE64 = "base64"
+
+
+class HmacSignedContent(StrEnum):
+    """What a generic HMAC source signs: the raw body, or the timestamp, separator and body."""
+
+    BODY = "body"
+    TIMESTAMP_BODY = "timestamp_body"
+
+
+class HmacOutcome(StrEnum):
+    """What a status value of a generic HMAC source means for the payment."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+class HmacSourceSettings(BaseModel):
+    """A generic HMAC webhook source, declared by configuration only.
+
+    ``PAYWIRE_HMAC_SOURCES__<NAME>__<FIELD>``; the source is served at ``/webhooks/<name>``
+    once it has a secret. Fields holding payload values are dotted paths into the JSON body
+    (``data.amount``). ``statuses`` maps the source's status values onto outcomes, from a
+    dict or a string such as ``SUCCESS:succeeded,FAILURE:failed``; other statuses are ignored.
+    """
+
+    secrets: SecretList = []
+    header: str = Field(min_length=1)
+    algorithm: HmacAlgorithm = HmacAlgorithm.SHA256
+    encoding: HmacEncoding = HmacEncoding.HEX
+    signature_prefix: str = ""
+    signed_content: HmacSignedContent = HmacSignedContent.BODY
+    timestamp_header: str | None = None
+    separator: str = "."
+    tolerance_seconds: int = Field(default=300, gt=0)
+    event_id_field: str | None = None
+    reference_field: str = Field(default="reference", min_length=1)
+    payment_id_field: str | None = None
+    amount_field: str = Field(default="amount", min_length=1)
+    amount_in_major_units: bool = False
+    currency_field: str = Field(default="currency", min_length=1)
+    status_field: str = Field(default="status", min_length=1)
+    refund_id_field: str | None = None
+    statuses: Annotated[dict[str, HmacOutcome], NoDecode] = Field(min_length=1)
+
+    _split = field_validator("secrets", mode="before")(split_csv)
+
+    @field_validator("statuses", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        pairs: dict[str, str] = {}
+        for item in split_csv(value):
+            status, sep, outcome = item.rpartition(":")
+            if not sep or not status.strip():
+                raise ValueError("statuses are status:outcome pairs, e.g. PAID:succeeded")
+            pairs[status.strip()] = outcome.strip()
+        return pairs
+
+    @model_validator(mode="after")
+    def _timestamp_header_when_signed(self) -> Self:
+        if self.signed_content is HmacSignedContent.TIMESTAMP_BODY and not self.timestamp_header:
+            raise ValueError("signed_content timestamp_body needs a timestamp_header")
+        return self
+
+
+HMAC_SOURCE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "upi": {
+        "header": "X-UPI-Signature",
+        "event_id_field": "event_id",
+        "payment_id_field": "utr",
+        "amount_in_major_units": True,
+        "refund_id_field": "refund_id",
+        "statuses": {
+            "SUCCESS": "succeeded",
+            "PENDING": "pending",
+            "FAILURE": "failed",
+            "REFUNDED": "refunded",
+        },
+    },
+    "onecom": {
+        "header": "X-Onecom-Signature",
+        "signed_content": "timestamp_body",
+        "timestamp_header": "X-Onecom-Timestamp",
+        "tolerance_seconds": 300,
+        "event_id_field": "id",
+        "reference_field": "data.reference",
+        "payment_id_field": "data.payment_id",
+        "amount_field": "data.amount",
+        "currency_field": "data.currency",
+        "status_field": "data.status",
+        "refund_id_field": "data.refund_id",
+        "statuses": {
+            "paid": "succeeded",
+            "pending": "pending",
+            "failed": "failed",
+            "refunded": "refunded",
+        },
+    },
+}
+"""The sources paywire ships preconfigured; each needs only its ``SECRETS``."""
+
+_SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def default_hmac_sources() -> dict[str, Any]:
+    """The preconfigured sources, as the raw values ``HmacSources`` validates."""
+    return {name: dict(fields) for name, fields in HMAC_SOURCE_DEFAULTS.items()}
+
+
+def _over_defaults(value: Any) -> Any:
+    """Configured sources laid field by field over the preconfigured ones."""
+    if not isinstance(value, Mapping):
+        return value
+    merged = default_hmac_sources()
+    for name, given in value.items():
+        if not isinstance(name, str) or not _SOURCE_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a source name (lower-case letters, digits, _ -)")
+        if isinstance(given, Mapping) and name in merged:
+            merged[name] = {**merged[name], **given}
+        else:
+            merged[name] = given
+    return merged
+
+
+HmacSources = Annotated[dict[str, HmacSourceSettings], BeforeValidator(_over_defaults)]
+"""Generic HMAC sources by name: the preconfigured ones merged with the configured ones."""

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from common.provider_settings import (
     AlchemySettings,
     CoinbaseSettings,
+    HmacSources,
     PayuSettings,
     PhonepeSettings,
     PiSettings,
@@ -23,6 +24,7 @@ from common.provider_settings import (
     SecretList,
     StandardSettings,
     StripeSettings,
+    default_hmac_sources,
     split_csv,
 )
 
@@ -97,6 +99,7 @@ class Settings(BaseSettings):
     coinbase: CoinbaseSettings = CoinbaseSettings()
     alchemy: AlchemySettings = AlchemySettings()
     standard: StandardSettings = StandardSettings()
+    hmac_sources: HmacSources = Field(default_factory=default_hmac_sources, validate_default=True)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_prod(self) -> Settings:
@@ -130,8 +133,10 @@ def _collect_secrets(model: BaseModel, prefix: str, found: list[tuple[str, Secre
                 (f"{dotted}[{i}]", v) for i, v in enumerate(value) if isinstance(v, SecretStr)
             )
         elif isinstance(value, dict):
-            found.extend(
-                (f"{dotted}[{k}]", v) for k, v in value.items() if isinstance(v, SecretStr)
-            )
+            for key, item in value.items():
+                if isinstance(item, SecretStr):
+                    found.append((f"{dotted}[{key}]", item))
+                elif isinstance(item, BaseModel):
+                    _collect_secrets(item, f"{dotted}[{key}].", found)
         elif isinstance(value, BaseModel):
             _collect_secrets(value, f"{dotted}.", found)

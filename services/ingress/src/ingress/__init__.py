@@ -1,0 +1,1 @@
+"""paywire ingress: verifies provider webhooks and publishes them as normalized events."""

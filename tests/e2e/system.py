@@ -24,13 +24,15 @@ from pathlib import Path
 import aio_pika
 import asyncpg
 import httpx
-
 from common.messaging.topology import QUEUES, declare_topology
+
 from paywire.migrate import migrate_all
 
 __all__ = ["ADMIN_DSN", "System", "free_port", "running_system"]
 
-ADMIN_DSN = os.environ.get("PAYWIRE_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+ADMIN_DSN = os.environ.get(
+    "PAYWIRE_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 AMQP_URL = os.environ.get("PAYWIRE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 STRIPE_SECRET = "whsec_e2e_0123456789abcdef"
 
@@ -133,10 +135,10 @@ async def running_system(
         _stop(system)
 
 
-async def _wait_ready(system: System, timeout: float = 60.0) -> None:
+async def _wait_ready(system: System, within_seconds: float = 60.0) -> None:
     pending = set(system.processes)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within_seconds
     async with httpx.AsyncClient(timeout=2.0) as client:
         while pending:
             for service in sorted(pending):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 import httpx
 import pytest
-
 from ledger.operations import create_merchant
+
 from paywire.samples import SampleSession
 from paywire.samples.stripe import STRIPE_SAMPLES
 from tests.e2e.conftest import wait_for_status
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.e2e
 
 async def test_signed_stripe_webhook_makes_the_session_paid_and_the_journal_balances() -> None:
     """A signed payment_intent.succeeded makes the session paid with one balanced entry."""
-    async with running_system(services=("ingress", "ledger"), database="paywire_e2e_stripe") as system:
+    async with running_system(
+        services=("ingress", "ledger"), database="paywire_e2e_stripe"
+    ) as system:
         merchant = await create_merchant(system.database_url, "Acme")
         auth = {"Authorization": f"Bearer {merchant['api_key']}"}
         async with httpx.AsyncClient(timeout=10.0) as client:
@@ -42,7 +44,9 @@ async def test_signed_stripe_webhook_makes_the_session_paid_and_the_journal_bala
                 settings, SampleSession(session["id"], 4900, "USD", "pi_e2e_1")
             )
             webhook = await client.post(
-                f"{system.urls['ingress']}{sample.path}", content=sample.body, headers=sample.headers
+                f"{system.urls['ingress']}{sample.path}",
+                content=sample.body,
+                headers=sample.headers,
             )
             assert webhook.status_code == 200, webhook.text
 
@@ -52,7 +56,9 @@ async def test_signed_stripe_webhook_makes_the_session_paid_and_the_journal_bala
             assert paid["status"] == "paid", system.log_text("ledger")[-3000:]
 
             replay = await client.post(
-                f"{system.urls['ingress']}{sample.path}", content=sample.body, headers=sample.headers
+                f"{system.urls['ingress']}{sample.path}",
+                content=sample.body,
+                headers=sample.headers,
             )
             assert replay.status_code == 200
             assert replay.json()["event_id"] == webhook.json()["event_id"]

@@ -1,0 +1,5 @@
+"""HTTP endpoints of ingress."""
+
+from ingress.api.webhooks import WebhookReceiver
+
+__all__ = ["WebhookReceiver"]

@@ -1,0 +1,5 @@
+"""Stripe webhooks."""
+
+from ingress.providers.stripe.provider import StripeProvider
+
+__all__ = ["StripeProvider"]

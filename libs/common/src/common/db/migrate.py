@@ -12,7 +12,11 @@ __all__ = ["run_migrations", "run_sync_migrations"]
 
 
 async def run_migrations(database_url: str, script_location: str, schema: str) -> None:
-    """Create ``schema`` if needed and upgrade it to head; the version table lives in it."""
+    """Create ``schema`` if needed and upgrade every head; the version table lives in it.
+
+    Several heads are allowed so that independent changes can each branch from the
+    same revision; ``alembic merge`` joins them when convenient.
+    """
     engine = create_async_engine(database_url)
     try:
         async with engine.begin() as conn:
@@ -28,4 +32,4 @@ def run_sync_migrations(connection: Connection, script_location: str, schema: st
     config.set_main_option("script_location", script_location)
     config.attributes["connection"] = connection
     config.attributes["schema"] = schema
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")

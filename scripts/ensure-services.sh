@@ -21,6 +21,15 @@ install_missing() {
   fi
 }
 
+# The tests use a vhost of their own so that they never share queues with a running system.
+ensure_test_vhost() {
+  command -v rabbitmqctl >/dev/null || return 0
+  if ! $SUDO rabbitmqctl -q list_vhosts 2>/dev/null | grep -qx paywire_test; then
+    $SUDO rabbitmqctl -q add_vhost paywire_test >/dev/null
+  fi
+  $SUDO rabbitmqctl -q set_permissions -p paywire_test guest ".*" ".*" ".*" >/dev/null
+}
+
 if ! have_pg || ! have_rabbit; then
   install_missing
 fi
@@ -38,6 +47,7 @@ for _ in $(seq 1 60); do
   if have_pg && have_rabbit; then
     # RabbitMQ accepts TCP before it accepts AMQP logins; wait for the app itself.
     if ! command -v rabbitmqctl >/dev/null || $SUDO rabbitmqctl -q await_startup >/dev/null 2>&1; then
+      ensure_test_vhost
       echo "ensure-services: PostgreSQL and RabbitMQ are up"
       exit 0
     fi

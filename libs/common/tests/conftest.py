@@ -7,6 +7,7 @@ own schema and its own queues, so tests do not see each other's rows or messages
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEST_DATABASE = "paywire_test_common"
 DATABASE_URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{TEST_DATABASE}"
-AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+AMQP_URL = os.environ["PAYWIRE_TEST_AMQP_URL"]
 
 
 @pytest.fixture

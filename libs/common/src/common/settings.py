@@ -1,13 +1,15 @@
 """Configuration shared by every paywire process.
 
 Settings come from ``PAYWIRE_``-prefixed environment variables, nested with ``__``
-(``PAYWIRE_STRIPE__WEBHOOK_SECRETS``), and from a ``.env`` file. List values are
+(``PAYWIRE_STRIPE__WEBHOOK_SECRETS``), and from a ``.env`` file (another file with
+``PAYWIRE_ENV_FILE=path``, none with ``PAYWIRE_ENV_FILE=``). List values are
 comma-separated so that several secrets can be configured during a rotation.
 In ``prod`` a process refuses to start when a configured secret is empty or a placeholder.
 """
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
@@ -72,7 +74,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PAYWIRE_",
         env_nested_delimiter="__",
-        env_file=".env",
+        env_file=os.environ.get("PAYWIRE_ENV_FILE", ".env") or None,
         extra="ignore",
     )
 

@@ -2,6 +2,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
+from urllib.parse import urlsplit
 
 import pytest
 from aio_pika.abc import AbstractIncomingMessage
@@ -174,13 +175,15 @@ async def test_rows_wait_while_the_broker_is_down_and_go_out_when_it_is_back(
     test_queue: QueueFactory,
     make_event: Callable[..., CloudEvent],
     take_messages: TakeMessages,
+    amqp_url: str,
 ) -> None:
     """A relay whose publishes fail leaves its rows unsent, and sends them once the broker works."""
     spec = await test_queue()
     events = [make_event() for _ in range(3)]
     await enqueue_all(engine, tables, events, spec.bindings[0])
     port = free_port()
-    connection = AmqpConnection(f"amqp://guest:guest@127.0.0.1:{port}/", connect_timeout=1.0)
+    proxied = urlsplit(amqp_url)._replace(netloc=f"guest:guest@127.0.0.1:{port}").geturl()
+    connection = AmqpConnection(proxied, connect_timeout=1.0)
     publisher = AmqpPublisher(connection, timeout=1.0)
     relay = OutboxRelay(engine, tables, publisher, poll_seconds=0.1, max_backoff_seconds=0.5)
     try:

@@ -1,6 +1,8 @@
 import asyncio
 import json
+import os
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import aio_pika
 import pytest
@@ -9,12 +11,16 @@ from common.messaging import DLX, EXCHANGE, QueueSpec, declare_topology
 
 pytestmark = pytest.mark.integration
 
+TEST_VHOST = urlsplit(os.environ["PAYWIRE_TEST_AMQP_URL"]).path.lstrip("/") or "/"
+
 
 async def broker_queue(name: str) -> dict[str, object]:
     """The broker's own view of one queue (rabbitmqctl: no management plugin here)."""
     process = await asyncio.create_subprocess_exec(
         "rabbitmqctl",
         "list_queues",
+        "-p",
+        TEST_VHOST,
         "name",
         "type",
         "durable",

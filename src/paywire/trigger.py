@@ -24,6 +24,8 @@ def build_request(
     settings: Settings, provider: str, event: str, session: SampleSession
 ) -> SignedRequest:
     """The signed request for ``provider``'s ``event`` about ``session``."""
+    if provider == "pi":
+        raise TriggerError("pi sends no webhooks: the app calls POST /pi/payments/{id}/approve")
     events = SAMPLES.get(provider)
     if events is None:
         raise TriggerError(f"unknown provider {provider!r}; known: {', '.join(sorted(SAMPLES))}")

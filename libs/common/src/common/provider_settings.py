@@ -15,9 +15,9 @@ from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validat
 from pydantic_settings import NoDecode
 
 __all__ = [
+    "HMAC_SOURCE_DEFAULTS",
     "AlchemySettings",
     "CoinbaseSettings",
-    "HMAC_SOURCE_DEFAULTS",
     "HmacAlgorithm",
     "HmacEncoding",
     "HmacOutcome",
@@ -169,9 +169,12 @@ class HmacSourceSettings(BaseModel):
     """A generic HMAC webhook source, declared by configuration only.
 
     ``PAYWIRE_HMAC_SOURCES__<NAME>__<FIELD>``; the source is served at ``/webhooks/<name>``
-    once it has a secret. Fields holding payload values are dotted paths into the JSON body
-    (``data.amount``). ``statuses`` maps the source's status values onto outcomes, from a
-    dict or a string such as ``SUCCESS:succeeded,FAILURE:failed``; other statuses are ignored.
+    once it has a secret. The signature, in ``header``, covers the raw body or, with
+    ``signed_content`` ``timestamp_body``, ``<timestamp_header value><separator><body>``,
+    which must then lie within ``tolerance_seconds`` of now. The ``*_field`` settings are
+    dotted paths into the JSON body (``data.amount``). ``statuses`` maps the source's status
+    values onto outcomes, from a dict or a string such as ``SUCCESS:succeeded,FAILURE:failed``;
+    other statuses are ignored.
     """
 
     secrets: SecretList = []
@@ -209,9 +212,10 @@ class HmacSourceSettings(BaseModel):
         return pairs
 
     @model_validator(mode="after")
-    def _timestamp_header_when_signed(self) -> Self:
-        if self.signed_content is HmacSignedContent.TIMESTAMP_BODY and not self.timestamp_header:
-            raise ValueError("signed_content timestamp_body needs a timestamp_header")
+    def _timestamp_header_iff_signed(self) -> Self:
+        signs_timestamp = self.signed_content is HmacSignedContent.TIMESTAMP_BODY
+        if signs_timestamp != bool(self.timestamp_header):
+            raise ValueError("a timestamp_header goes with signed_content timestamp_body")
         return self
 
 

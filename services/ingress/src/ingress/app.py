@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from ingress.api import WebhookReceiver
+from ingress.api.pi import pi_router
 from ingress.metrics import WebhookMetrics
 from ingress.providers import configured_providers
 
@@ -61,4 +62,5 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> FastAP
         configured_providers(settings), publisher, WebhookMetrics(registry), settings.max_body_bytes
     )
     app.add_route("/webhooks/{provider}", receiver.receive, methods=["POST"])
+    app.include_router(pi_router(settings, publisher))
     return app

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uvicorn
 from common.logging import configure_logging
-from common.settings import Settings
 
 from ingress.app import create_app
+from ingress.settings import IngressSettings
 
 __all__ = ["main"]
 
 
 def main() -> None:
     """Load settings, configure logging (scrubbing every configured secret), serve."""
-    settings = Settings()
+    settings = IngressSettings()
     configure_logging(
         settings.log_level,
         settings.log_format,

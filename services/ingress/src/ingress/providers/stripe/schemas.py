@@ -67,7 +67,7 @@ class LastPaymentError(StripeModel):
 
 
 class PaymentIntent(StripeModel):
-    """A ``payment_intent`` object."""
+    """A ``payment_intent`` object; ``client_secret`` and ``status`` as the API returns them."""
 
     id: str = Field(min_length=1)
     amount: MinorUnits
@@ -75,6 +75,9 @@ class PaymentIntent(StripeModel):
     currency: str
     metadata: dict[str, str] = {}
     last_payment_error: LastPaymentError | None = None
+    status: str | None = None
+    client_secret: str | None = None
+    customer: str | None = None
 
 
 class Charge(StripeModel):

@@ -1,0 +1,25 @@
+"""Adapters to the world outside the ledger: providers' status APIs."""
+
+from __future__ import annotations
+
+from common.settings import Settings
+
+from ledger.adapters.phonepe import PhonepeStatusChecker
+from ledger.adapters.status import StatusAnswer, StatusChecker, StatusCheckFailed
+
+__all__ = [
+    "PhonepeStatusChecker",
+    "StatusAnswer",
+    "StatusCheckFailed",
+    "StatusChecker",
+    "status_checkers",
+]
+
+
+def status_checkers(settings: Settings) -> dict[str, StatusChecker]:
+    """The status APIs configured in ``settings``, by provider name."""
+    checkers: dict[str, StatusChecker] = {}
+    phonepe = PhonepeStatusChecker.from_settings(settings)
+    if phonepe is not None:
+        checkers["phonepe"] = phonepe
+    return checkers

@@ -76,9 +76,9 @@ async def reset_database(name: str) -> str:
     return f"{base}/{name}"
 
 
-async def purge_queues() -> None:
+async def purge_queues(amqp_url: str) -> None:
     """Empty the shared queues so no earlier test's message reaches these processes."""
-    connection = await aio_pika.connect(AMQP_URL)
+    connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
         await declare_topology(channel)
@@ -98,17 +98,18 @@ async def running_system(
     services: tuple[str, ...] = ("ingress", "ledger", "fulfillment", "notifier"),
     database: str = "paywire_e2e",
     extra_env: Mapping[str, str] | None = None,
+    amqp_url: str = AMQP_URL,
 ) -> AsyncIterator[System]:
-    """Start ``services`` against a fresh database; stop them on exit."""
+    """Start ``services`` against a fresh database and ``amqp_url``; stop them on exit."""
     database_url = await reset_database(database)
     await migrate_all(database_url)
-    await purge_queues()
+    await purge_queues(amqp_url)
     ports = {service: free_port() for service in ("ingress", "ledger", "fulfillment", "notifier")}
     env = {
         **os.environ,
         "PAYWIRE_ENV": "test",
         "PAYWIRE_DATABASE_URL": database_url,
-        "PAYWIRE_AMQP_URL": AMQP_URL,
+        "PAYWIRE_AMQP_URL": amqp_url,
         "PAYWIRE_LOG_FORMAT": "json",
         "PAYWIRE_STRIPE__WEBHOOK_SECRETS": STRIPE_SECRET,
         "PAYWIRE_LEDGER_URL": f"http://127.0.0.1:{ports['ledger']}",

@@ -42,6 +42,7 @@ fmt: install  ## format and autofix
 	$(UV) run ruff check --fix .
 
 bench: install services  ## throughput and latency figures, printed
+	@command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null); } || echo "bench: wrk unavailable, the ingress bench falls back to its httpx load generator"
 	$(UV) run python bench/run.py
 
 compose-up:  ## the whole system in Docker (needs a Docker engine)

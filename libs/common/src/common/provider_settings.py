@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, NamedTuple, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
@@ -18,6 +18,7 @@ __all__ = [
     "HMAC_SOURCE_DEFAULTS",
     "AlchemySettings",
     "CoinbaseSettings",
+    "DepositAddress",
     "HmacAlgorithm",
     "HmacEncoding",
     "HmacOutcome",
@@ -31,9 +32,13 @@ __all__ = [
     "SecretList",
     "StandardSettings",
     "StripeSettings",
+    "UpiSettings",
     "default_hmac_sources",
     "split_csv",
 ]
+
+_NETWORK = re.compile(r"[A-Z][A-Z0-9_]{1,39}")
+_EVM_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 SecretList = Annotated[list[SecretStr], NoDecode]
 """A list of secrets read from one comma-separated variable."""
@@ -69,11 +74,14 @@ class RazorpaySettings(BaseModel):
 
 
 class PayuSettings(BaseModel):
-    """PayU merchant key and salts (several during rotation); the salts sign callbacks."""
+    """PayU merchant key and salts (several during rotation; any verifies a callback, the
+    first signs paywire's requests), the API host (verify, refund) and the host of the
+    hosted checkout (``{checkout_base}/_payment``)."""
 
     key: str | None = None
     salts: SecretList = []
     api_base: str = "https://info.payu.in"
+    checkout_base: str = "https://secure.payu.in"
 
     _split = field_validator("salts", mode="before")(split_csv)
 
@@ -118,12 +126,49 @@ class CoinbaseSettings(BaseModel):
     _split = field_validator("webhook_secrets", mode="before")(split_csv)
 
 
+class DepositAddress(NamedTuple):
+    """An address of the deposit pool on its Alchemy network (``ETH_MAINNET``), lower-cased."""
+
+    network: str
+    address: str
+
+
+def _deposit_addresses(value: Any) -> Any:
+    """``network:0xaddress`` entries, comma-separated; each address at most once."""
+    if not isinstance(value, str):
+        return value
+    pool: list[DepositAddress] = []
+    for item in split_csv(value):
+        network, _, address = item.partition(":")
+        if not _NETWORK.fullmatch(network) or not _EVM_ADDRESS.fullmatch(address):
+            raise ValueError(f"{item!r} is not network:0xaddress (e.g. ETH_MAINNET:0x12...ab)")
+        pool.append(DepositAddress(network, address.lower()))
+    if len(set(pool)) != len(pool):
+        raise ValueError("a deposit address is listed twice")
+    return pool
+
+
+DepositPool = Annotated[list[DepositAddress], NoDecode, BeforeValidator(_deposit_addresses)]
+"""Deposit addresses from ``network:0xaddress,...``."""
+
+
 class AlchemySettings(BaseModel):
-    """Alchemy Notify signing keys (one per webhook; several allowed)."""
+    """Alchemy Notify signing keys (one per webhook; several allowed) and the pool of deposit
+    addresses checkouts hand out, one session per address at a time (the addresses the
+    Alchemy webhooks watch)."""
 
     signing_keys: SecretList = []
+    deposit_addresses: DepositPool = []
 
     _split = field_validator("signing_keys", mode="before")(split_csv)
+
+
+class UpiSettings(BaseModel):
+    """The payee of UPI checkouts: the merchant's virtual payment address (``shop@okaxis``)
+    and the name UPI apps show the payer."""
+
+    vpa: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{2,256}@[A-Za-z0-9]{2,64}$")
+    payee_name: str | None = Field(default=None, min_length=1, max_length=99)
 
 
 class StandardSettings(BaseModel):

@@ -26,6 +26,7 @@ from common.provider_settings import (
     SecretList,
     StandardSettings,
     StripeSettings,
+    UpiSettings,
     default_hmac_sources,
     split_csv,
 )
@@ -82,6 +83,9 @@ class Settings(BaseSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/paywire"
     amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
     public_base_url: str = "http://127.0.0.1:8003"
+    ingress_public_url: str = "http://127.0.0.1:8001"
+    """Where providers reach ingress (``{ingress_public_url}/webhooks/<provider>``): the
+    callback URL paywire gives PhonePe and PayU when it creates a checkout."""
     log_level: str = "INFO"
     log_format: str = "auto"
     publish_timeout_seconds: float = 5.0
@@ -101,6 +105,7 @@ class Settings(BaseSettings):
     coinbase: CoinbaseSettings = CoinbaseSettings()
     alchemy: AlchemySettings = AlchemySettings()
     standard: StandardSettings = StandardSettings()
+    upi: UpiSettings = UpiSettings()
     hmac_sources: HmacSources = Field(default_factory=default_hmac_sources, validate_default=True)
 
     @model_validator(mode="after")

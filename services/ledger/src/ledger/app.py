@@ -8,7 +8,15 @@ from collections.abc import AsyncIterator
 from common.web import RequestLogMiddleware, health_router, install_error_handlers
 from fastapi import FastAPI
 
-from ledger.api import merchant_router, public_router, sessions_router
+from ledger import checkout
+from ledger.api import (
+    merchant_router,
+    payment_methods_router,
+    public_router,
+    refunds_router,
+    sessions_router,
+    verification_router,
+)
 from ledger.bootstrap import Ledger, bootstrap, running
 from ledger.settings import LedgerSettings
 
@@ -39,6 +47,7 @@ def create_app(
     app.state.ledger = ledger
     app.state.sessions = ledger.sessions
     app.state.session_ttl = settings.session_ttl
+    app.state.checkout_lease = checkout.lease_for(settings.provider_policy)
     install_error_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(
@@ -46,5 +55,8 @@ def create_app(
     )
     app.include_router(merchant_router)
     app.include_router(sessions_router)
+    app.include_router(refunds_router)
+    app.include_router(verification_router)
+    app.include_router(payment_methods_router)
     app.include_router(public_router)
     return app

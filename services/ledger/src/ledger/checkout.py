@@ -1,32 +1,46 @@
-"""Creating checkout sessions, honouring ``Idempotency-Key``.
+"""Creating checkout sessions: the provider's checkout first, then the session, once.
 
-The key is claimed with an insert on its unique ``(merchant, key)`` in the same
-transaction that creates the session and stores the response. A concurrent request with
-the same key waits on that unique key until the first commits, then replays the stored
-response; a request that reuses a key with a different body is refused with 409.
+``create_session`` claims the ``Idempotency-Key`` (``ledger.key_claims``), asks the
+provider's gateway for a checkout (creating the Stripe customer first when the merchant
+names a customer), then in one transaction inserts the session with its ``checkout``,
+records the provider payment ids as attempts (so that a webhook carrying only those ids
+matches the session) and stores the answer under the key. No transaction is open while the
+provider is called.
+
+A provider failure answers 502 and leaves nothing behind: no session is inserted and the
+key is released, so retrying with it is safe. The provider's own idempotency key, derived
+from the session id the claim reserves, keeps a call retried by the client from creating a
+second payment at the provider. A provider whose API is not configured gets
+``checkout: null``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from common.events import PaymentStatus
 from common.ids import new_session_id
+from common.logging import get_logger
 from common.web import ApiError
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from ingress.providers.http import HttpPolicy
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ledger import idempotency, key_claims, store, stripe_customers
+from ledger.gateways import Checkout, CheckoutRequest, Gateway, GatewayError, GatewayUnavailable
+from ledger.gateways.stripe import StripeGateway
 from ledger.metrics import SESSIONS_CREATED
+from ledger.provider_failures import provider_failure
 from ledger.schemas import CreateSession, SessionOut
-from ledger.tables import idempotency_keys, sessions
+from ledger.tables import sessions
 
-__all__ = ["Created", "create_session"]
+__all__ = ["Created", "create_session", "lease_for"]
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,72 +52,114 @@ class Created:
     replayed: bool = False
 
 
+def lease_for(policy: HttpPolicy) -> timedelta:
+    """How long a claimed key is held: two provider calls (customer, checkout) at worst."""
+    return timedelta(seconds=2 * policy.worst_case_seconds() + 10)
+
+
 async def create_session(
     factory: async_sessionmaker[AsyncSession],
+    gateways: Mapping[str, Gateway],
     merchant_id: str,
     request: CreateSession,
     idempotency_key: str | None,
     ttl: timedelta,
+    lease: timedelta,
 ) -> Created:
     """Create a session (or replay the response stored under ``idempotency_key``)."""
-    request_hash = hashlib.sha256(
-        json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
-    ).hexdigest()
+    held: key_claims.Claim | None = None
+    if idempotency_key is not None:
+        digest = idempotency.request_hash(request.model_dump(mode="json"))
+        claimed = await key_claims.claim(factory, merchant_id, idempotency_key, digest, lease)
+        if isinstance(claimed, key_claims.Stored):
+            return Created(claimed.status_code, claimed.body, replayed=True)
+        held = claimed
+    session_id = held.session_id if held else new_session_id()
     try:
-        async with factory.begin() as db:
-            if idempotency_key is not None:
-                stored = await _claim_key(db, merchant_id, idempotency_key, request_hash)
-                if stored is not None:
-                    return stored
-            body = await _insert_session(db, merchant_id, request, ttl)
-            if idempotency_key is not None:
-                await db.execute(
-                    update(idempotency_keys)
-                    .where(idempotency_keys.c.merchant_id == merchant_id)
-                    .where(idempotency_keys.c.key == idempotency_key)
-                    .values(response_status=201, response_body=body)
-                )
-    except IntegrityError as exc:
-        if "sessions_merchant_reference_key" in str(exc.orig):
-            raise ApiError(
-                409, "reference_conflict", "a session with this reference already exists"
-            ) from None
+        await _refuse_used_reference(factory, merchant_id, request.reference)
+        gateway = gateways.get(request.provider.value)
+        checkout = await _open_checkout(factory, gateway, merchant_id, session_id, request)
+        body = await _insert(factory, merchant_id, session_id, request, checkout, held, ttl)
+    except Exception:
+        if held is not None:
+            await key_claims.release(factory, held)
         raise
     SESSIONS_CREATED.inc()
     return Created(201, body)
 
 
-async def _claim_key(
-    db: AsyncSession, merchant_id: str, key: str, request_hash: str
-) -> Created | None:
-    claimed = await db.scalar(
-        pg_insert(idempotency_keys)
-        .values(merchant_id=merchant_id, key=key, request_hash=request_hash)
-        .on_conflict_do_nothing()
-        .returning(idempotency_keys.c.key)
-    )
-    if claimed is not None:
+def _reference_conflict() -> ApiError:
+    return ApiError(409, "reference_conflict", "a session with this reference already exists")
+
+
+async def _refuse_used_reference(
+    factory: async_sessionmaker[AsyncSession], merchant_id: str, reference: str | None
+) -> None:
+    """Spare the provider a checkout that the reference's unique key would refuse anyway."""
+    if reference is None:
+        return
+    async with factory() as db:
+        used = await db.scalar(
+            select(sessions.c.id)
+            .where(sessions.c.merchant_id == merchant_id)
+            .where(sessions.c.reference == reference)
+        )
+    if used is not None:
+        raise _reference_conflict()
+
+
+async def _open_checkout(
+    factory: async_sessionmaker[AsyncSession],
+    gateway: Gateway | None,
+    merchant_id: str,
+    session_id: str,
+    request: CreateSession,
+) -> Checkout | None:
+    if gateway is None:
         return None
-    stored = (
-        await db.execute(
-            select(idempotency_keys)
-            .where(idempotency_keys.c.merchant_id == merchant_id)
-            .where(idempotency_keys.c.key == key)
+    customer = request.customer.model_dump(exclude_none=True)
+    try:
+        provider_customer = None
+        if isinstance(gateway, StripeGateway) and request.customer.id is not None:
+            provider_customer = await stripe_customers.ensure(
+                factory, gateway, merchant_id, customer
+            )
+        return await gateway.create_checkout(
+            CheckoutRequest(
+                session_id=session_id,
+                merchant_id=merchant_id,
+                amount=request.amount,
+                currency=request.currency,
+                customer=customer,
+                description=request.description,
+                product=request.product,
+                return_url=request.return_url,
+                provider_customer_id=provider_customer,
+            )
         )
-    ).one()
-    if stored.request_hash != request_hash:
-        raise ApiError(
-            409, "idempotency_key_reused", "this Idempotency-Key was used with a different body"
+    except GatewayError as exc:
+        log.warning(
+            "checkout_failed",
+            provider=gateway.provider,
+            session_id=session_id,
+            code=exc.code,
+            unavailable=isinstance(exc, GatewayUnavailable),
         )
-    return Created(stored.response_status, stored.response_body, replayed=True)
+        raise provider_failure(gateway.provider, exc) from exc
 
 
-async def _insert_session(
-    db: AsyncSession, merchant_id: str, request: CreateSession, ttl: timedelta
+async def _insert(
+    factory: async_sessionmaker[AsyncSession],
+    merchant_id: str,
+    session_id: str,
+    request: CreateSession,
+    checkout: Checkout | None,
+    held: key_claims.Claim | None,
+    ttl: timedelta,
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
     values = {
-        "id": new_session_id(),
+        "id": session_id,
         "merchant_id": merchant_id,
         "status": PaymentStatus.CREATED.value,
         "amount": request.amount,
@@ -118,7 +174,24 @@ async def _insert_session(
         "created_at": now,
         "updated_at": now,
         "expires_at": now + ttl,
+        "checkout": checkout.details if checkout else None,
     }
-    await db.execute(insert(sessions).values(values))
-    out = SessionOut.model_validate({**values, "amount_refunded": 0, "checkout": None})
-    return out.model_dump(mode="json")
+    body = SessionOut.model_validate({**values, "amount_refunded": 0}).model_dump(mode="json")
+    try:
+        async with factory.begin() as db:
+            await db.execute(insert(sessions).values(values))
+            if checkout is not None:
+                await store.record_attempts(
+                    db, session_id, request.provider.value, checkout.provider_payment_ids
+                )
+            if held is not None and not await key_claims.complete(db, held, 201, body):
+                raise ApiError(
+                    409,
+                    "idempotency_key_in_use",
+                    "another request took over this Idempotency-Key; retry to read its answer",
+                )
+    except IntegrityError as exc:
+        if "sessions_merchant_reference_key" in str(exc.orig):
+            raise _reference_conflict() from None
+        raise
+    return body

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.db import claim_event, enqueue
+from common.db import claim_event
 from common.events import CloudEvent, ProviderEvent
 from common.logging import get_logger
 from common.messaging import PermanentFailure
@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ledger import store
-from ledger.domain import IllegalTransition, Outcome, RefundRecorded, entries_for
+from ledger.domain import IllegalTransition
+from ledger.effects import Cause, record_outcome
 from ledger.metrics import PROVIDER_EVENTS
-from ledger.payment_events import payment_cloud_event
 from ledger.tables import messaging
 
 __all__ = ["on_provider_event"]
@@ -67,41 +67,9 @@ async def _handle(
     except IllegalTransition as exc:
         await store.add_timeline(db, record.id, "ignored", event.id, {"reason": exc.reason})
         return "ignored", {"session_id": record.id, "reason": exc.reason}
-    await _record(db, event, provider_event, record, outcome)
+    cause = Cause(event.id, provider_event.occurred_at or event.time, event.correlationid)
+    await record_outcome(db, record, outcome, cause)
     return "applied", {"session_id": record.id, "status": outcome.session.status.value}
-
-
-async def _record(
-    db: AsyncSession,
-    event: CloudEvent,
-    provider_event: ProviderEvent,
-    record: store.SessionRecord,
-    outcome: Outcome,
-) -> None:
-    before, after = record.checkout, outcome.session
-    refunds = [e for e in outcome.events if isinstance(e, RefundRecorded)]
-    await store.save_session(db, after)
-    await store.record_refunds(db, record.id, refunds, event.id)
-    entries = entries_for(before, after, record.row.merchant_id, record.row.provider)
-    await store.post_entries(db, record.id, entries, event.id)
-    detail: dict[str, Any] = {
-        "trigger": outcome.trigger.value,
-        "from": before.status.value,
-        "to": after.status.value,
-    }
-    if outcome.note:
-        detail["note"] = outcome.note
-    if refunds:
-        detail["refunds"] = [
-            {"refund_id": r.refund_id, "amount": r.amount.minor, "currency": r.amount.currency}
-            for r in refunds
-        ]
-    await store.add_timeline(db, record.id, "applied", event.id, detail)
-    if outcome.events:
-        occurred_at = provider_event.occurred_at or event.time
-        correlation_id = event.correlationid or event.id
-        payment = payment_cloud_event(record, after, occurred_at, event.id, correlation_id)
-        await enqueue(db, messaging.outbox, payment, f"payment.{after.status.value}")
 
 
 def _received(event: ProviderEvent) -> dict[str, Any]:

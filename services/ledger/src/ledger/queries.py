@@ -16,7 +16,7 @@ from ledger.schemas import (
 )
 from ledger.tables import attempts, refunds, sessions, timeline
 
-__all__ = ["Page", "find_public_session", "find_session", "list_sessions"]
+__all__ = ["REFUND_COLUMNS", "Page", "find_public_session", "find_session", "list_sessions"]
 
 _OUT = [
     sessions.c[name]
@@ -35,8 +35,12 @@ _OUT = [
         "return_url",
         "created_at",
         "expires_at",
+        "checkout",
     )
 ]
+
+REFUND_COLUMNS = [refunds.c[name] for name in Refund.model_fields]
+"""The ``refunds`` columns a ``Refund`` shows."""
 
 
 async def find_session(db: AsyncSession, merchant_id: str, session_id: str) -> SessionDetail | None:
@@ -56,9 +60,7 @@ async def find_session(db: AsyncSession, merchant_id: str, session_id: str) -> S
         .order_by(attempts.c.id)
     )
     session_refunds = await db.execute(
-        select(refunds.c.refund_id, refunds.c.amount, refunds.c.currency, refunds.c.created_at)
-        .where(refunds.c.session_id == session_id)
-        .order_by(refunds.c.id)
+        select(*REFUND_COLUMNS).where(refunds.c.session_id == session_id).order_by(refunds.c.id)
     )
     history = await db.execute(
         select(timeline.c.at, timeline.c.kind, timeline.c.event_id, timeline.c.detail)

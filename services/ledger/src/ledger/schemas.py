@@ -18,11 +18,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
 __all__ = [
     "Attempt",
+    "CreateRefund",
     "CreateSession",
     "Customer",
+    "ManualVerification",
     "Provider",
     "PublicSession",
     "Refund",
+    "RefundStatus",
     "SessionDetail",
     "SessionList",
     "SessionOut",
@@ -129,13 +132,42 @@ class Attempt(BaseModel):
     created_at: datetime
 
 
+class RefundStatus(StrEnum):
+    """Where a refund stands: asked of the provider, done, or failed (nothing was refunded)."""
+
+    REQUESTED = "requested"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 class Refund(BaseModel):
-    """A refund recorded for the session."""
+    """A refund of the session: requested by the merchant, or reported by the provider."""
 
     refund_id: str
+    status: RefundStatus
     amount: int
     currency: str
+    provider_refund_id: str | None
+    reason: str | None
+    failure_reason: str | None
     created_at: datetime
+
+
+class CreateRefund(BaseModel):
+    """``POST /v1/sessions/{id}/refunds``: ``amount`` absent refunds all that remains."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Annotated[int, Strict(), Field(gt=0, lt=10**38)] | None = None
+    reason: LongText | None = None
+
+
+class ManualVerification(BaseModel):
+    """``POST /v1/sessions/{id}/manual-verification``: why the merchant knows it is paid."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: LongText
 
 
 class TimelineItem(BaseModel):

@@ -1,7 +1,9 @@
 """The ledger's tables in schema ``ledger`` (SQLAlchemy Core).
 
 The migrations in ``ledger/migrations`` create the same tables, plus what Core does not
-model: the deferred constraint triggers that refuse an unbalanced journal entry.
+model: the deferred constraint triggers that refuse an unbalanced journal entry, and the
+trigger that keeps ``sessions.amount_refunded`` / ``amount_refund_pending`` the sums of the
+session's succeeded / requested ``refunds`` (a CHECK holds both within the capture).
 Money columns are ``numeric(78, 0)`` minor units, wide enough for 18-decimal assets.
 """
 
@@ -31,14 +33,17 @@ __all__ = [
     "SCHEMA",
     "MinorUnits",
     "attempts",
+    "deposit_addresses",
     "idempotency_keys",
     "journal_entries",
     "journal_lines",
     "merchants",
     "messaging",
     "metadata",
+    "reconciliation",
     "refunds",
     "sessions",
+    "stripe_customers",
     "timeline",
     "webhook_log",
 ]
@@ -89,9 +94,11 @@ sessions = Table(
     Column("captured_amount", MinorUnits),
     Column("captured_currency", Text),
     Column("amount_refunded", MinorUnits, nullable=False, server_default="0"),
+    Column("amount_refund_pending", MinorUnits, nullable=False, server_default="0"),
     _created_at(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("checkout", JSONB),
     UniqueConstraint("merchant_id", "reference", name="sessions_merchant_reference_key"),
 )
 
@@ -114,10 +121,39 @@ refunds = Table(
     Column("refund_id", Text, nullable=False),
     Column("amount", MinorUnits, nullable=False),
     Column("currency", Text, nullable=False),
-    Column("event_id", Text, nullable=False),
+    Column("event_id", Text),
+    Column("status", Text, nullable=False, server_default="succeeded"),
+    Column("provider_refund_id", Text),
+    Column("reason", Text),
+    Column("failure_reason", Text),
     _created_at(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("session_id", "refund_id", name="refunds_session_refund_key"),
 )
+
+reconciliation = Table(
+    "reconciliation",
+    metadata,
+    Column("session_id", Text, ForeignKey("sessions.id"), primary_key=True),
+    Column("next_check_at", DateTime(timezone=True)),
+    Column("attempt", Integer, nullable=False, server_default="0"),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("last_checked_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+)
+
+deposit_addresses = Table(
+    "deposit_addresses",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("network", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("session_id", Text, nullable=False),
+    Column("allocated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("released_at", DateTime(timezone=True)),
+)
+"""Holds of deposit addresses by sessions (``ledger.deposit_addresses``); the migration adds
+the partial unique indexes that allow one active hold per address and per session."""
 
 idempotency_keys = Table(
     "idempotency_keys",
@@ -127,6 +163,17 @@ idempotency_keys = Table(
     Column("request_hash", Text, nullable=False),
     Column("response_status", Integer),
     Column("response_body", JSONB),
+    _created_at(),
+    Column("session_id", Text),
+    Column("locked_until", DateTime(timezone=True)),
+)
+
+stripe_customers = Table(
+    "stripe_customers",
+    metadata,
+    Column("merchant_id", Text, ForeignKey("merchants.id"), primary_key=True),
+    Column("customer_id", Text, primary_key=True),
+    Column("stripe_customer_id", Text, nullable=False, unique=True),
     _created_at(),
 )
 

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 from common.events import RawBody
 from common.logging import get_logger
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 __all__ = [
     "ApiReply",
@@ -37,6 +38,7 @@ __all__ = [
     "RetryPolicy",
     "error_object",
     "read_model",
+    "reading",
 ]
 
 log = get_logger(__name__)
@@ -154,33 +156,30 @@ class ProviderApi:
     ) -> ApiReply:
         """Send the request; ``repeatable`` (default: only for GET) allows retries."""
         retry = self._policy.retry
-        attempts = retry.attempts if (method == "GET" if repeatable is None else repeatable) else 1
-        for attempt in range(attempts):
+        if repeatable is None:
+            repeatable = method == "GET"
+        attempts = retry.attempts if repeatable else 1
+        attempt = 0
+        while True:
             try:
                 return await self._attempt(method, path, params, json, form, headers)
             except _Retryable as failure:
-                if attempt + 1 >= attempts:
+                attempt += 1
+                facts = {"provider": self.provider, "method": method, "path": path}
+                if attempt >= attempts:
                     log.warning(
-                        "provider_call_failed",
-                        provider=self.provider,
-                        method=method,
-                        path=path,
-                        attempts=attempt + 1,
-                        code=failure.error.code,
+                        "provider_call_failed", attempts=attempt, code=failure.error.code, **facts
                     )
                     raise failure.error from failure.__cause__
-                wait = retry.delay(attempt, self._rand(), failure.retry_after)
+                wait = retry.delay(attempt - 1, self._rand(), failure.retry_after)
                 log.info(
                     "provider_call_retry",
-                    provider=self.provider,
-                    method=method,
-                    path=path,
-                    attempt=attempt + 1,
+                    attempt=attempt,
                     code=failure.error.code,
                     wait_seconds=round(wait, 3),
+                    **facts,
                 )
                 await self._sleep(wait)
-        raise AssertionError("unreachable: attempts is at least 1")
 
     async def _attempt(
         self,
@@ -248,10 +247,18 @@ def error_object(*code_keys: str, message_key: str) -> ErrorParser:
 
 def read_model(provider: str, model: type[M], reply: ApiReply) -> M:
     """The answer as ``model``; an answer of another shape is the provider failing."""
-    try:
+    with reading(provider, model.__name__):
         return model.model_validate(reply.data)
-    except ValidationError as exc:
-        message = f"{provider} answered something that is not a {model.__name__}"
+
+
+@contextmanager
+def reading(provider: str, what: str) -> Iterator[None]:
+    """Turn a ``ValueError`` (a ``ValidationError``, an impossible amount) raised while
+    reading a provider's answer into ``ProviderApiUnavailable("invalid_response")``."""
+    try:
+        yield
+    except ValueError as exc:
+        message = f"{provider} answered something that is not a valid {what}"
         raise ProviderApiUnavailable("invalid_response", message) from exc
 
 

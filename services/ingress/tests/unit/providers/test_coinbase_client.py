@@ -100,3 +100,20 @@ async def test_errors_carry_the_coinbase_type_as_code(
 def test_prices_are_written_exactly_in_major_units(price: Money, expected: str) -> None:
     """Each currency keeps its own number of decimals."""
     assert major_amount(price) == expected
+
+
+async def test_a_charge_priced_beyond_its_currency_is_an_invalid_answer(
+    client_for: Callable[[Script], CoinbaseClient],
+) -> None:
+    """A local price with more decimals than USD has is the provider failing, not a crash."""
+    odd = CHARGE | {
+        "pricing": {"local": {"amount": "49.001", "currency": "USD"}},
+        "timeline": [{"status": "COMPLETED"}],
+    }
+    script = Script(answer(200, {"data": odd}))
+    with pytest.raises(ProviderApiUnavailable) as raised:
+        await client_for(script).charge_status("0b5e0f1c")
+    assert (raised.value.code, raised.value.message) == (
+        "invalid_response",
+        "Coinbase Commerce answered something that is not a valid charge",
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
 from common.settings import Settings
+from ingress.providers.http import HttpPolicy
 
 from ledger.adapters.phonepe import PhonepeStatusChecker
 from ledger.adapters.status import StatusAnswer, StatusChecker, StatusCheckFailed
@@ -16,10 +18,12 @@ __all__ = [
 ]
 
 
-def status_checkers(settings: Settings) -> dict[str, StatusChecker]:
-    """The status APIs configured in ``settings``, by provider name."""
+def status_checkers(
+    settings: Settings, http: httpx.AsyncClient, policy: HttpPolicy | None = None
+) -> dict[str, StatusChecker]:
+    """The status APIs configured in ``settings``, by provider name, sharing ``http``."""
     checkers: dict[str, StatusChecker] = {}
-    phonepe = PhonepeStatusChecker.from_settings(settings)
+    phonepe = PhonepeStatusChecker.from_settings(settings, http, policy)
     if phonepe is not None:
         checkers["phonepe"] = phonepe
     return checkers

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -15,16 +17,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ledger.api_keys import key_lookup, matches
+from ledger.gateways import Gateway
 from ledger.tables import merchants
 
 __all__ = [
     "AuthenticatedMerchant",
     "Database",
+    "Gateways",
     "Merchant",
     "decode_cursor",
     "encode_cursor",
+    "require_idempotency_key",
     "require_session_id",
 ]
+
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 _bearer = HTTPBearer(auto_error=False, description="A merchant API key (pwk_...).")
 
@@ -36,6 +43,15 @@ def _database(request: Request) -> async_sessionmaker[AsyncSession]:
 
 Database = Annotated[async_sessionmaker[AsyncSession], Depends(_database)]
 """The ledger's session factory, set on ``app.state`` by ``create_app``."""
+
+
+def _gateways(request: Request) -> Mapping[str, Gateway]:
+    gateways: Mapping[str, Gateway] = request.app.state.ledger.gateways
+    return gateways
+
+
+Gateways = Annotated[Mapping[str, Gateway], Depends(_gateways)]
+"""The configured provider gateways, by provider name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +93,15 @@ def require_session_id(session_id: str) -> str:
     if not SESSION_ID_PATTERN.match(session_id):
         raise ApiError(404, "not_found", "no such session")
     return session_id
+
+
+def require_idempotency_key(key: str | None) -> str | None:
+    """``key`` if it is 1-255 visible ASCII characters (or absent), else 400."""
+    if key is not None and not _IDEMPOTENCY_KEY.match(key):
+        raise ApiError(
+            400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters"
+        )
+    return key
 
 
 def encode_cursor(session_id: str) -> str:

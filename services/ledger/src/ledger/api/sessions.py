@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Annotated
 
@@ -14,9 +13,11 @@ from fastapi.responses import JSONResponse
 from ledger import checkout, queries
 from ledger.api.deps import (
     Database,
+    Gateways,
     Merchant,
     decode_cursor,
     encode_cursor,
+    require_idempotency_key,
     require_session_id,
 )
 from ledger.schemas import CreateSession, SessionDetail, SessionList, SessionOut
@@ -25,8 +26,6 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
-_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
-
 
 @router.post("", status_code=201, response_model=SessionOut)
 async def create_session(
@@ -34,15 +33,17 @@ async def create_session(
     request: Request,
     merchant: Merchant,
     factory: Database,
+    gateways: Gateways,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
-    """Create a checkout session; a repeated ``Idempotency-Key`` replays the first answer."""
-    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
-        raise ApiError(
-            400, "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters"
-        )
+    """Create a checkout session and the provider's checkout (502 if the provider fails);
+    a repeated ``Idempotency-Key`` replays the first answer."""
+    idempotency_key = require_idempotency_key(idempotency_key)
     ttl: timedelta = request.app.state.session_ttl
-    created = await checkout.create_session(factory, merchant.id, body, idempotency_key, ttl)
+    lease: timedelta = request.app.state.checkout_lease
+    created = await checkout.create_session(
+        factory, gateways, merchant.id, body, idempotency_key, ttl, lease
+    )
     headers = {"Idempotent-Replayed": "true"} if created.replayed else None
     return JSONResponse(created.body, status_code=created.status_code, headers=headers)
 

@@ -1,13 +1,8 @@
 """The ledger's pure core: the payment state machine and the journal. No I/O here."""
 
 from ledger.domain.journal import EntryKind, JournalEntry, JournalLine, entries_for, is_balanced
-from ledger.domain.session import (
-    CheckoutSession,
-    DomainEvent,
-    Outcome,
-    RefundRecorded,
-    StatusChanged,
-)
+from ledger.domain.refunds import PendingRefund, RefundRecorded, RefundRefused, RefundReleased
+from ledger.domain.session import CheckoutSession, DomainEvent, Outcome, StatusChanged
 from ledger.domain.states import SETTLED, Trigger
 from ledger.domain.transitions import TRANSITIONS, IllegalTransition, transition
 
@@ -21,7 +16,10 @@ __all__ = [
     "JournalEntry",
     "JournalLine",
     "Outcome",
+    "PendingRefund",
     "RefundRecorded",
+    "RefundRefused",
+    "RefundReleased",
     "StatusChanged",
     "Trigger",
     "entries_for",

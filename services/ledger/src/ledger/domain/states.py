@@ -30,6 +30,8 @@ class Trigger(StrEnum):
     DISPUTE_WON = "dispute_won"
     DISPUTE_LOST = "dispute_lost"
     ACCEPTED = "accepted"
+    CONFIRMED_MANUALLY = "confirmed_manually"
+    REFUND_FAILED = "refund_failed"
 
 
 SETTLED: frozenset[PaymentStatus] = frozenset(

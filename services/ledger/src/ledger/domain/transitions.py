@@ -2,7 +2,8 @@
 
 A pair missing from ``TRANSITIONS`` is not allowed: the event is late, stale or a
 duplicate, is recorded on the timeline with the reason, and changes nothing. Self-loops
-appear only where the event still has an effect (a further partial refund).
+appear only where the event still has an effect (a further partial refund; a requested
+refund that failed releases the amount it reserved).
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ TRANSITIONS: dict[tuple[S, T], S] = {
     (S.CANCELLED, T.SUCCEEDED): S.REVIEW,
     (S.CANCELLED, T.MISMATCHED): S.REVIEW,
     (S.REVIEW, T.ACCEPTED): S.PAID,
+    (S.CREATED, T.CONFIRMED_MANUALLY): S.PAID,
+    (S.PENDING, T.CONFIRMED_MANUALLY): S.PAID,
+    (S.FAILED, T.CONFIRMED_MANUALLY): S.PAID,
+    (S.EXPIRED, T.CONFIRMED_MANUALLY): S.PAID,
+    (S.CANCELLED, T.CONFIRMED_MANUALLY): S.PAID,
+    (S.REVIEW, T.CONFIRMED_MANUALLY): S.PAID,
     (S.REVIEW, T.REFUNDED_PARTIALLY): S.PARTIALLY_REFUNDED,
     (S.REVIEW, T.REFUNDED_FULLY): S.REFUNDED,
     (S.REVIEW, T.DISPUTE_OPENED): S.DISPUTED,
@@ -55,11 +62,16 @@ TRANSITIONS: dict[tuple[S, T], S] = {
     (S.PARTIALLY_REFUNDED, T.DISPUTE_OPENED): S.DISPUTED,
     (S.DISPUTED, T.DISPUTE_WON): S.PAID,
     (S.DISPUTED, T.DISPUTE_LOST): S.CHARGED_BACK,
+    (S.PAID, T.REFUND_FAILED): S.PAID,
+    (S.PARTIALLY_REFUNDED, T.REFUND_FAILED): S.PARTIALLY_REFUNDED,
+    (S.DISPUTED, T.REFUND_FAILED): S.DISPUTED,
+    (S.CHARGED_BACK, T.REFUND_FAILED): S.CHARGED_BACK,
 }
 """``(status, trigger) -> next status``. ``refunded`` and ``charged_back`` are final.
 
 A success after ``expired`` or ``cancelled`` captured money on a session the merchant
-closed, so it goes to ``review`` like an amount mismatch.
+closed, so it goes to ``review`` like an amount mismatch. A merchant confirming a payment
+by hand decides like accepting a review: it pays a session in any unsettled status.
 """
 
 

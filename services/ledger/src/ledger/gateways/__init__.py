@@ -10,8 +10,10 @@ from ledger.gateways.base import (
     RefundResult,
     StatusRequest,
 )
+from ledger.gateways.registry import GATEWAYS, configured_gateways
 
 __all__ = [
+    "GATEWAYS",
     "Checkout",
     "CheckoutRequest",
     "Gateway",
@@ -20,4 +22,5 @@ __all__ = [
     "RefundRequest",
     "RefundResult",
     "StatusRequest",
+    "configured_gateways",
 ]

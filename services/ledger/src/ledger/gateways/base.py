@@ -46,7 +46,11 @@ class GatewayUnavailable(GatewayError):
 
 @dataclass(frozen=True, slots=True)
 class CheckoutRequest:
-    """What a provider needs to start collecting a session's payment."""
+    """What a provider needs to start collecting a session's payment.
+
+    ``provider_customer_id`` is the provider's own customer that paywire keeps for the
+    merchant's ``customer["id"]`` (Stripe: ``cus_...``), when it keeps one.
+    """
 
     session_id: str
     merchant_id: str
@@ -56,6 +60,7 @@ class CheckoutRequest:
     description: str | None = None
     product: str | None = None
     return_url: str | None = None
+    provider_customer_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

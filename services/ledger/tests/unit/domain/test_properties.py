@@ -1,7 +1,8 @@
-"""Property test: any order of deliveries, redeliveries and merchant accepts keeps the
-state machine's invariants."""
+"""Property test: any order of deliveries, redeliveries, merchant accepts and refund
+requests keeps the state machine's invariants."""
 
 import contextlib
+import dataclasses
 from collections import Counter
 
 from common.events import PaymentStatus, ProviderEvent, ProviderEventKind, VerifiedBy
@@ -15,6 +16,7 @@ from ledger.domain import (
     IllegalTransition,
     JournalEntry,
     Outcome,
+    RefundRefused,
     entries_for,
     is_balanced,
 )
@@ -45,6 +47,7 @@ class SessionLifecycle(RuleBasedStateMachine):
         self.delivered: list[ProviderEvent] = []
         self.entries: list[JournalEntry] = []
         self.was_settled = False
+        self.requests = 0
 
     def _record(self, outcome: Outcome) -> None:
         self.entries.extend(entries_for(self.session, outcome.session, "mer_1", "stripe"))
@@ -71,6 +74,24 @@ class SessionLifecycle(RuleBasedStateMachine):
     def merchant_accepts(self) -> None:
         with contextlib.suppress(IllegalTransition):
             self._record(self.session.accept())
+
+    @rule(
+        amount=st.sampled_from([None, 100, 400, 1000]),
+        provider_refund_id=st.sampled_from([None, "re_1", "re_2", "re_3"]),
+    )
+    def merchant_requests_refund(self, amount: int | None, provider_refund_id: str | None) -> None:
+        self.requests += 1
+        refund_id = f"rfd_{self.requests}"
+        with contextlib.suppress(RefundRefused):
+            pending = self.session.reserve_refund(refund_id, amount)
+            pending = dataclasses.replace(pending, provider_refund_id=provider_refund_id)
+            requested = (*self.session.pending_refunds, pending)
+            self.session = dataclasses.replace(self.session, pending_refunds=requested)
+
+    @invariant()
+    def requested_and_recorded_refunds_stay_within_the_capture(self) -> None:
+        assert self.session.refundable >= 0
+        assert all(p.amount > 0 for p in self.session.pending_refunds)
 
     @invariant()
     def paid_never_goes_back(self) -> None:

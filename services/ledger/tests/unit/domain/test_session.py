@@ -124,10 +124,13 @@ def test_cumulative_refunds_record_the_difference() -> None:
     first = PAID.apply(event(K.REFUND_SUCCEEDED, refunded_total=300, refund_id="re_1"))
     second = first.session.apply(event(K.REFUND_SUCCEEDED, refunded_total=1000, refund_id="re_2"))
     assert (first.events, second.events, second.session) == (
-        (StatusChanged(S.PAID, S.PARTIALLY_REFUNDED), RefundRecorded("re_1", Money(300, "USD"))),
+        (
+            StatusChanged(S.PAID, S.PARTIALLY_REFUNDED),
+            RefundRecorded("re_1", Money(300, "USD"), "re_1"),
+        ),
         (
             StatusChanged(S.PARTIALLY_REFUNDED, S.REFUNDED),
-            RefundRecorded("re_2", Money(700, "USD")),
+            RefundRecorded("re_2", Money(700, "USD"), "re_2"),
         ),
         session(S.REFUNDED, captured=PRICE, refunded=1000, refund_ids=frozenset({"re_1", "re_2"})),
     )
@@ -171,8 +174,33 @@ def test_a_won_dispute_after_a_partial_refund_returns_to_partially_refunded() ->
     assert disputed.apply(event(K.DISPUTE_WON)).session.status == S.PARTIALLY_REFUNDED
 
 
-@pytest.mark.parametrize("kind", [K.IGNORED, K.REFUND_FAILED])
-def test_events_without_a_status_meaning_change_nothing(kind: K) -> None:
-    """Ignored kinds and failed refunds are recorded but move nothing."""
-    with pytest.raises(IllegalTransition, match=f"{kind.value} changes no status"):
-        PAID.apply(event(kind))
+def test_an_ignored_event_changes_nothing() -> None:
+    """Ignored kinds are recorded but move nothing."""
+    with pytest.raises(IllegalTransition, match="ignored changes no status"):
+        PAID.apply(event(K.IGNORED))
+
+
+def test_a_manual_confirmation_pays_at_the_price() -> None:
+    """A merchant confirming a payment by hand pays the session with its price captured."""
+    outcome = session(S.PENDING).confirm_manually()
+    assert outcome == Outcome(
+        session(S.PAID, captured=PRICE),
+        Trigger.CONFIRMED_MANUALLY,
+        (StatusChanged(S.PENDING, S.PAID),),
+    )
+
+
+def test_a_manual_confirmation_of_a_settled_session_is_refused() -> None:
+    """A session that is already settled cannot be confirmed again."""
+    with pytest.raises(IllegalTransition, match="confirmed_manually is not allowed when paid"):
+        PAID.confirm_manually()
+
+
+def test_expiry_moves_an_unpaid_session_to_expired() -> None:
+    """An unpaid session past its expiry is expired, with a note saying so."""
+    assert session(S.PENDING).expire() == Outcome(
+        session(S.EXPIRED),
+        Trigger.EXPIRED,
+        (StatusChanged(S.PENDING, S.EXPIRED),),
+        "the session expired unpaid",
+    )

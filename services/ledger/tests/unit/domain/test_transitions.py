@@ -33,20 +33,22 @@ TRIGGER = {
     "dwon": Trigger.DISPUTE_WON,
     "dlst": Trigger.DISPUTE_LOST,
     "acpt": Trigger.ACCEPTED,
+    "manu": Trigger.CONFIRMED_MANUALLY,
+    "rfal": Trigger.REFUND_FAILED,
 }
 EXPECTED_GRID = """
-       pend succ mism fail canc expi rprt rful dopn dwon dlst acpt
-CRE    PEN  PAI  REV  FAI  CAN  EXP  -    -    -    -    -    -
-PEN    -    PAI  REV  FAI  CAN  EXP  -    -    -    -    -    -
-FAI    PEN  PAI  REV  -    CAN  EXP  -    -    -    -    -    -
-PAI    -    -    -    -    -    -    PRF  REF  DIS  -    -    -
-PRF    -    -    -    -    -    -    PRF  REF  DIS  -    -    -
-REF    -    -    -    -    -    -    -    -    -    -    -    -
-DIS    -    -    -    -    -    -    -    -    -    PAI  CHB  -
-CHB    -    -    -    -    -    -    -    -    -    -    -    -
-REV    -    -    -    -    -    -    PRF  REF  DIS  -    -    PAI
-EXP    -    REV  REV  -    -    -    -    -    -    -    -    -
-CAN    -    REV  REV  -    -    -    -    -    -    -    -    -
+       pend succ mism fail canc expi rprt rful dopn dwon dlst acpt manu rfal
+CRE    PEN  PAI  REV  FAI  CAN  EXP  -    -    -    -    -    -    PAI  -
+PEN    -    PAI  REV  FAI  CAN  EXP  -    -    -    -    -    -    PAI  -
+FAI    PEN  PAI  REV  -    CAN  EXP  -    -    -    -    -    -    PAI  -
+PAI    -    -    -    -    -    -    PRF  REF  DIS  -    -    -    -    PAI
+PRF    -    -    -    -    -    -    PRF  REF  DIS  -    -    -    -    PRF
+REF    -    -    -    -    -    -    -    -    -    -    -    -    -    -
+DIS    -    -    -    -    -    -    -    -    -    PAI  CHB  -    -    DIS
+CHB    -    -    -    -    -    -    -    -    -    -    -    -    -    CHB
+REV    -    -    -    -    -    -    PRF  REF  DIS  -    -    PAI  PAI  -
+EXP    -    REV  REV  -    -    -    -    -    -    -    -    -    PAI  -
+CAN    -    REV  REV  -    -    -    -    -    -    -    -    -    PAI  -
 """
 
 

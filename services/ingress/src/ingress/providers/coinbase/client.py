@@ -17,7 +17,7 @@ from common.provider_settings import CoinbaseSettings
 
 from ingress.providers.coinbase.resources import ChargeAnswer, HostedCharge
 from ingress.providers.coinbase.status import charge_status_event
-from ingress.providers.http import HttpPolicy, ProviderApi, error_object, read_model
+from ingress.providers.http import HttpPolicy, ProviderApi, error_object, read_model, reading
 
 __all__ = ["API_VERSION", "CoinbaseClient", "major_amount"]
 
@@ -76,8 +76,9 @@ class CoinbaseClient:
     async def charge_status(self, charge_id: str) -> ProviderEvent | None:
         """``GET /charges/{id or code}``, read as an ``api_confirmed`` event."""
         reply = await self._api.call("GET", f"/charges/{charge_id}")
-        charge = read_model("Coinbase Commerce", ChargeAnswer, reply).data
-        return charge_status_event(charge, reply.raw)
+        with reading("Coinbase Commerce", "charge"):
+            charge = read_model("Coinbase Commerce", ChargeAnswer, reply).data
+            return charge_status_event(charge, reply.raw)
 
 
 def major_amount(price: Money) -> str:

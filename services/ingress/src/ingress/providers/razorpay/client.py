@@ -16,7 +16,7 @@ import httpx
 from common.events import ProviderEvent
 from common.provider_settings import RazorpaySettings
 
-from ingress.providers.http import HttpPolicy, ProviderApi, error_object, read_model
+from ingress.providers.http import HttpPolicy, ProviderApi, error_object, read_model, reading
 from ingress.providers.razorpay.resources import (
     CreatedOrder,
     PaymentCollection,
@@ -74,7 +74,9 @@ class RazorpayClient:
     async def order_status(self, order_id: str) -> ProviderEvent | None:
         """``GET /v1/orders/{id}/payments``, read as an ``api_confirmed`` event."""
         reply = await self._api.call("GET", f"/v1/orders/{order_id}/payments")
-        return order_status_event(read_model("Razorpay", PaymentCollection, reply).items, reply.raw)
+        with reading("Razorpay", "payment collection"):
+            payments = read_model("Razorpay", PaymentCollection, reply).items
+            return order_status_event(payments, reply.raw)
 
     async def order_payments(self, order_id: str) -> list[PaymentState]:
         """Every payment attempted against the order."""

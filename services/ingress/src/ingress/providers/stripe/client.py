@@ -16,7 +16,14 @@ import httpx
 from common.events import ProviderEvent
 from common.provider_settings import StripeSettings
 
-from ingress.providers.http import ApiReply, HttpPolicy, ProviderApi, error_object, read_model
+from ingress.providers.http import (
+    ApiReply,
+    HttpPolicy,
+    ProviderApi,
+    error_object,
+    read_model,
+    reading,
+)
 from ingress.providers.stripe.resources import Customer, PaymentMethod, PaymentMethodList, Refund
 from ingress.providers.stripe.schemas import PaymentIntent
 from ingress.providers.stripe.status import intent_status_event
@@ -82,7 +89,8 @@ class StripeClient:
     async def payment_intent_status(self, intent_id: str) -> ProviderEvent | None:
         """``GET /v1/payment_intents/{id}``, read as an ``api_confirmed`` event."""
         reply = await self._api.call("GET", f"/v1/payment_intents/{intent_id}")
-        return intent_status_event(read_model("Stripe", PaymentIntent, reply), reply.raw)
+        with reading("Stripe", "PaymentIntent"):
+            return intent_status_event(read_model("Stripe", PaymentIntent, reply), reply.raw)
 
     async def create_refund(
         self,

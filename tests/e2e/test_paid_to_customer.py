@@ -184,6 +184,22 @@ async def test_paid_webhook_reaches_the_customer_once(scenario: Scenario) -> Non
     assert len(scenario.mail.with_subject("receipt")) == 1
     revoked = await scenario.http.get(access_url[0], headers={"Accept": "application/json"})
     assert revoked.json()["status"] == "revoked"
+    assert await eventually(lambda: _ledger_shows_revoked(scenario, first["invoice"]["number"]))
+
+
+async def _ledger_shows_revoked(scenario: Scenario, invoice_number: str) -> bool:
+    """The ledger's view of the session names the invoice and the revocation."""
+    session = (
+        await scenario.http.get(
+            f"{scenario.system.urls['ledger']}/v1/sessions/{scenario.session_id}",
+            headers=scenario.auth,
+        )
+    ).json()
+    fulfillment = session["fulfillment"] or {}
+    return (fulfillment.get("invoice_number"), fulfillment.get("revoked_reason")) == (
+        invoice_number,
+        "refunded",
+    )
 
 
 async def _check_token(scenario: Scenario, token: str) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ledger.adapters import StatusChecker, status_checkers
 from ledger.confirmation import SharedSecretConfirmation
+from ledger.fulfillments import on_fulfillment_event
 from ledger.gateways import Gateway, configured_gateways
 from ledger.handlers import on_provider_event
 from ledger.reconciliation.scheduler import Scheduler
@@ -33,6 +34,7 @@ from ledger.tables import messaging
 __all__ = ["PROVIDER_EVENTS_QUEUE", "Ledger", "bootstrap", "running"]
 
 PROVIDER_EVENTS_QUEUE = QUEUES["ledger.provider-events"]
+FULFILLMENT_EVENTS_QUEUE = QUEUES["ledger.fulfillment-events"]
 log = get_logger(__name__)
 
 
@@ -45,6 +47,7 @@ class Ledger:
     amqp: AmqpConnection
     publisher: AmqpPublisher
     consumer: Consumer
+    fulfillment_consumer: Consumer
     relay: OutboxRelay
     status_checkers: Mapping[str, StatusChecker] = field(default_factory=dict)
     gateways: Mapping[str, Gateway] = field(default_factory=dict)
@@ -88,6 +91,9 @@ def bootstrap(settings: LedgerSettings, queue: QueueSpec = PROVIDER_EVENTS_QUEUE
         amqp=amqp,
         publisher=publisher,
         consumer=Consumer(amqp, queue, handle),
+        fulfillment_consumer=Consumer(
+            amqp, FULFILLMENT_EVENTS_QUEUE, lambda event: on_fulfillment_event(event, sessions)
+        ),
         relay=OutboxRelay(engine, messaging, publisher),
         status_checkers=checkers,
         gateways=configured_gateways(settings, provider_http, settings.provider_policy, sessions),
@@ -99,7 +105,10 @@ def bootstrap(settings: LedgerSettings, queue: QueueSpec = PROVIDER_EVENTS_QUEUE
 @contextlib.asynccontextmanager
 async def running(ledger: Ledger) -> AsyncIterator[None]:
     """Run the consumer, the outbox relay and the scheduler for the duration of the block."""
-    starting = asyncio.create_task(_start_consumer(ledger.consumer))
+    starting = [
+        asyncio.create_task(_start_consumer(consumer))
+        for consumer in (ledger.consumer, ledger.fulfillment_consumer)
+    ]
     relaying = asyncio.create_task(ledger.relay.run())
     scheduler = Scheduler(ledger.sessions, ledger.gateways, ledger.reconcile)
     scheduling = asyncio.create_task(scheduler.run())
@@ -108,10 +117,12 @@ async def running(ledger: Ledger) -> AsyncIterator[None]:
     finally:
         await scheduler.stop()
         await scheduling
-        starting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await starting
+        for task in starting:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await ledger.consumer.stop()
+        await ledger.fulfillment_consumer.stop()
         await ledger.relay.stop()
         await relaying
 

@@ -14,7 +14,7 @@ from ledger.schemas import (
     SessionOut,
     TimelineItem,
 )
-from ledger.tables import attempts, refunds, sessions, timeline
+from ledger.tables import attempts, fulfillments, refunds, sessions, timeline
 
 __all__ = ["REFUND_COLUMNS", "Page", "find_public_session", "find_session", "list_sessions"]
 
@@ -42,6 +42,9 @@ _OUT = [
 REFUND_COLUMNS = [refunds.c[name] for name in Refund.model_fields]
 """The ``refunds`` columns a ``Refund`` shows."""
 
+FULFILLMENT_COLUMNS = [c for c in fulfillments.c if c.name != "session_id"]
+"""What fulfillment reported: invoice, key id, access expiry, issue and revocation times."""
+
 
 async def find_session(db: AsyncSession, merchant_id: str, session_id: str) -> SessionDetail | None:
     """The merchant's session with its attempts, refunds and timeline, or None."""
@@ -67,8 +70,14 @@ async def find_session(db: AsyncSession, merchant_id: str, session_id: str) -> S
         .where(timeline.c.session_id == session_id)
         .order_by(timeline.c.id)
     )
+    fulfilled = (
+        await db.execute(
+            select(*FULFILLMENT_COLUMNS).where(fulfillments.c.session_id == session_id)
+        )
+    ).first()
     return SessionDetail(
         **row._mapping,
+        fulfillment=dict(fulfilled._mapping) if fulfilled else None,
         attempts=[Attempt.model_validate(a._mapping) for a in session_attempts],
         refunds=[Refund.model_validate(r._mapping) for r in session_refunds],
         timeline=[TimelineItem.model_validate(t._mapping) for t in history],

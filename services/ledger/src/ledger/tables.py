@@ -34,6 +34,7 @@ __all__ = [
     "MinorUnits",
     "attempts",
     "deposit_addresses",
+    "fulfillments",
     "idempotency_keys",
     "journal_entries",
     "journal_lines",
@@ -227,3 +228,19 @@ journal_lines = Table(
 
 messaging = messaging_tables(metadata)
 """The ledger's ``outbox`` and ``inbox``."""
+
+
+fulfillments = Table(
+    "fulfillments",
+    metadata,
+    Column("session_id", Text, ForeignKey("sessions.id"), primary_key=True),
+    Column("invoice_id", Text, nullable=False),
+    Column("invoice_number", Text, nullable=False),
+    Column("api_key_id", Text, nullable=False),
+    Column("access_expires_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoked_reason", Text),
+)
+"""What fulfillment reported for a paid session (from ``fulfillment.*`` events): shown
+on ``GET /v1/sessions/{id}`` without reading fulfillment's tables."""

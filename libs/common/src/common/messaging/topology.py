@@ -45,6 +45,7 @@ class QueueSpec:
 
 
 LEDGER_PROVIDER_EVENTS = QueueSpec("ledger.provider-events", ("provider.#",))
+LEDGER_FULFILLMENT_EVENTS = QueueSpec("ledger.fulfillment-events", ("fulfillment.#",))
 FULFILLMENT_PAYMENT_EVENTS = QueueSpec(
     "fulfillment.payment-events",
     ("payment.paid", "payment.refunded", "payment.charged_back"),
@@ -52,7 +53,13 @@ FULFILLMENT_PAYMENT_EVENTS = QueueSpec(
 NOTIFIER_EMAIL = QueueSpec("notifier.email", ("payment.#", "fulfillment.#"))
 
 QUEUES: dict[str, QueueSpec] = {
-    spec.name: spec for spec in (LEDGER_PROVIDER_EVENTS, FULFILLMENT_PAYMENT_EVENTS, NOTIFIER_EMAIL)
+    spec.name: spec
+    for spec in (
+        LEDGER_PROVIDER_EVENTS,
+        LEDGER_FULFILLMENT_EVENTS,
+        FULFILLMENT_PAYMENT_EVENTS,
+        NOTIFIER_EMAIL,
+    )
 }
 
 

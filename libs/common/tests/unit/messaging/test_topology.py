@@ -17,6 +17,7 @@ def test_the_service_queues_and_their_bindings() -> None:
     """The consuming services' queues bind the routing keys they handle."""
     assert {name: (spec.bindings, spec.delivery_limit) for name, spec in QUEUES.items()} == {
         "ledger.provider-events": (("provider.#",), 5),
+        "ledger.fulfillment-events": (("fulfillment.#",), 5),
         "fulfillment.payment-events": (
             ("payment.paid", "payment.refunded", "payment.charged_back"),
             5,

@@ -79,7 +79,12 @@ class World:
         response = await self.http.post(
             f"{self.system.urls['ledger']}/v1/sessions",
             headers={"Authorization": f"Bearer {self.api_key}"},
-            json={"amount": amount, "currency": currency, "provider": provider},
+            json={
+                "amount": amount,
+                "currency": currency,
+                "provider": provider,
+                "customer": {"email": "chai@example.com"},
+            },
         )
         assert response.status_code == 201, response.text
         session_id: str = response.json()["id"]

@@ -1,9 +1,8 @@
-"""``paywire-ingress``: run the ingress HTTP server."""
+"""``paywire-ingress``: serve ingress until a signal; the app's lifespan runs its workers."""
 
 from __future__ import annotations
 
-import uvicorn
-from common.logging import configure_logging
+from common.web import serve
 
 from ingress.app import create_app
 from ingress.settings import IngressSettings
@@ -12,18 +11,10 @@ __all__ = ["main"]
 
 
 def main() -> None:
-    """Load settings, configure logging (scrubbing every configured secret), serve."""
+    """Read settings from the environment and serve on ``PAYWIRE_INGRESS__HOST``/``__PORT``."""
     settings = IngressSettings()
-    configure_logging(
-        settings.log_level,
-        settings.log_format,
-        secrets=[secret.get_secret_value() for _, secret in settings.configured_secrets()],
-    )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.ingress.host,
-        port=settings.ingress.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-    )
+    serve(create_app(settings), settings, settings.ingress)
+
+
+if __name__ == "__main__":
+    main()

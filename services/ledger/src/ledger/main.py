@@ -1,14 +1,8 @@
-"""``paywire-ledger``: the HTTP API, the provider-event consumer and the outbox relay.
-
-uvicorn owns the process and its signals; on SIGTERM or SIGINT it stops accepting
-requests, and the app's lifespan stops the consumer (letting in-flight messages finish),
-then the relay, then closes the connections.
-"""
+"""``paywire-ledger``: serve ledger until a signal; the app's lifespan runs its workers."""
 
 from __future__ import annotations
 
-import uvicorn
-from common.logging import configure_logging
+from common.web import serve
 
 from ledger.app import create_app
 from ledger.settings import LedgerSettings
@@ -17,19 +11,10 @@ __all__ = ["main"]
 
 
 def main() -> None:
-    """Read settings from the environment and serve until a shutdown signal."""
+    """Read settings from the environment and serve on ``PAYWIRE_LEDGER__HOST``/``__PORT``."""
     settings = LedgerSettings()
-    configure_logging(
-        settings.log_level,
-        settings.log_format,
-        secrets=[secret.get_secret_value() for _, secret in settings.configured_secrets()],
-    )
-    app = create_app(settings, run_workers=True)
-    uvicorn.run(
-        app,
-        host=settings.ledger.host,
-        port=settings.ledger.port,
-        log_config=None,
-        lifespan="on",
-        timeout_graceful_shutdown=15,
-    )
+    serve(create_app(settings, run_workers=True), settings, settings.ledger)
+
+
+if __name__ == "__main__":
+    main()

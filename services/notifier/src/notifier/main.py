@@ -1,9 +1,8 @@
-"""``paywire-notifier``: configure logging and serve the app; the lifespan does the rest."""
+"""``paywire-notifier``: serve notifier until a signal; the app's lifespan runs its workers."""
 
 from __future__ import annotations
 
-import uvicorn
-from common.logging import configure_logging
+from common.web import serve
 
 from notifier.app import create_app
 from notifier.settings import NotifierSettings
@@ -12,17 +11,10 @@ __all__ = ["main"]
 
 
 def main() -> None:
-    """Run the notifier until SIGINT or SIGTERM."""
+    """Read settings from the environment and serve on ``PAYWIRE_NOTIFIER__HOST``/``__PORT``."""
     settings = NotifierSettings()
-    configure_logging(
-        settings.log_level,
-        settings.log_format,
-        secrets=[secret.get_secret_value() for _, secret in settings.configured_secrets()],
-    )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.notifier.host,
-        port=settings.notifier.port,
-        log_config=None,
-        proxy_headers=True,
-    )
+    serve(create_app(settings), settings, settings.notifier)
+
+
+if __name__ == "__main__":
+    main()

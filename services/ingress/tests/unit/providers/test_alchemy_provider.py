@@ -29,7 +29,6 @@ def alchemy_signature(body: bytes, key: str) -> str:
 class TestAlchemyContract(ProviderContract):
     provider_class = AlchemyProvider
     secrets = ("whsec_alchemy_first_0123456789", "whsec_alchemy_second_0123456789")
-    has_timestamp = False
     fixture_kinds = {"ADDRESS_ACTIVITY": Kind.PAYMENT_SUCCEEDED, "NFT_ACTIVITY": Kind.IGNORED}
 
     def sign(self, body: bytes, secret: str, timestamp: int) -> WebhookRequest:

@@ -34,7 +34,6 @@ def coinbase_signature(body: bytes, secret: str) -> str:
 class TestCoinbaseContract(ProviderContract):
     provider_class = CoinbaseProvider
     secrets = ("0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c")
-    has_timestamp = False
     fixture_kinds = {
         "charge.created": Kind.IGNORED,
         "charge.pending": Kind.PAYMENT_PENDING,

@@ -23,7 +23,7 @@ from ingress.providers import (
 )
 from ingress.providers.hmac_source import HmacSourceProvider, hmac_source
 
-from .contract import FIXTURES, NOW, ProviderContract
+from .contract import FIXTURES, NOW, ProviderContract, TimestampedContract
 
 SES3 = "ses_01J6D7Y0ZW3X8T5D9S1B4A6H7J"
 SES4 = "ses_01J6D8Z1ZX4Y9V6E0T2C5B7J8K"
@@ -51,7 +51,6 @@ class HmacSourceContract(ProviderContract):
 class TestUpiContract(HmacSourceContract):
     provider_class = PROVIDERS["upi"]
     secrets = ("upi_secret_first_0123456789", "upi_secret_second_0123456789")
-    has_timestamp = False
     fixture_kinds = {
         "SUCCESS": Kind.PAYMENT_SUCCEEDED,
         "PENDING": Kind.PAYMENT_PENDING,
@@ -64,10 +63,9 @@ class TestUpiContract(HmacSourceContract):
         return WebhookRequest(body, {"x-upi-signature": hex_hmac(secret, body)})
 
 
-class TestOnecomContract(HmacSourceContract):
+class TestOnecomContract(HmacSourceContract, TimestampedContract):
     provider_class = PROVIDERS["onecom"]
     secrets = ("onecom_secret_first_0123456789", "onecom_secret_second_0123456789")
-    has_timestamp = True
     fixture_kinds = {
         "paid": Kind.PAYMENT_SUCCEEDED,
         "pending": Kind.PAYMENT_PENDING,

@@ -55,7 +55,6 @@ def recorded(name: str) -> dict[str, str]:
 class TestPayuContract(ProviderContract):
     provider_class = PayuProvider
     secrets = (SALT, "payu-salt-two")
-    has_timestamp = False
     fixture_suffix = ".form"
     fixture_kinds = {
         "success": Kind.PAYMENT_SUCCEEDED,

@@ -62,7 +62,6 @@ def v2_body(name: str) -> bytes:
 class TestPhonepeV1Contract(ProviderContract):
     provider_class = PhonepeProvider
     secrets = (SALT_ONE, SALT_TWO)
-    has_timestamp = False
     fixture_folder = "phonepe/v1"
     fixture_kinds = {
         "PAYMENT_SUCCESS": Kind.PAYMENT_SUCCEEDED,
@@ -89,7 +88,6 @@ class TestPhonepeV1Contract(ProviderContract):
 class TestPhonepeV2Contract(ProviderContract):
     provider_class = PhonepeProvider
     secrets = (CREDENTIAL, credential_secret("paywire_hooks", "hooks2025b"))
-    has_timestamp = False
     fixture_folder = "phonepe/v2"
     fixture_kinds = {
         "checkout.order.completed": Kind.PAYMENT_SUCCEEDED,

@@ -27,7 +27,6 @@ def razorpay_signature(body: bytes, secret: str) -> str:
 class TestRazorpayContract(ProviderContract):
     provider_class = RazorpayProvider
     secrets = ("rzp_whsec_first_0123456789", "rzp_whsec_second_0123456789")
-    has_timestamp = False
     fixture_kinds = {
         "payment.authorized": Kind.PAYMENT_PENDING,
         "payment.captured": Kind.PAYMENT_SUCCEEDED,

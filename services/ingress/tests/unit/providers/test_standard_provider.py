@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ingress.providers import PayloadError, SignatureError, SignatureFailure, WebhookRequest
 from ingress.providers.standard import StandardProvider
 
-from .contract import FIXTURES, NOW, ProviderContract
+from .contract import FIXTURES, NOW, TimestampedContract
 from .vectors import vector, vector_body
 
 SES1 = "ses_01J6C5W8ZT1V6R3B7Q9Z2Y4F5G"
@@ -41,13 +41,12 @@ def headers(
     }
 
 
-class TestStandardContract(ProviderContract):
+class TestStandardContract(TimestampedContract):
     provider_class = StandardProvider
     secrets = (
         "whsec_" + base64.b64encode(b"first standard secret, 32 bytes!").decode(),
         "whsec_" + base64.b64encode(b"second standard secret, 32 bytes").decode(),
     )
-    has_timestamp = True
     fixture_kinds = {
         "payment.succeeded": Kind.PAYMENT_SUCCEEDED,
         "payment.failed": Kind.PAYMENT_FAILED,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ingress.providers import SignatureError, SignatureFailure, WebhookRequest
 from ingress.providers.stripe import StripeProvider
 
-from .contract import NOW, ProviderContract
+from .contract import NOW, TimestampedContract
 
 REPO = Path(__file__).resolve().parents[5]
 VECTORS = REPO.parent / "shared" / "vectors" / "vectors.json"
@@ -26,10 +26,9 @@ def stripe_header(body: bytes, secret: str, timestamp: int) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-class TestStripeContract(ProviderContract):
+class TestStripeContract(TimestampedContract):
     provider_class = StripeProvider
     secrets = ("whsec_first_0123456789abcdef", "whsec_second_0123456789abcdef")
-    has_timestamp = True
     fixture_kinds = {
         "payment_intent.succeeded": Kind.PAYMENT_SUCCEEDED,
         "payment_intent.processing": Kind.PAYMENT_PENDING,

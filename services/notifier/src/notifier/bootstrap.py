@@ -20,7 +20,7 @@ from notifier.email.mailer import Mailer
 from notifier.email.render import EmailRenderer
 from notifier.email.sender import SmtpSender
 from notifier.email.store import EmailStore
-from notifier.handlers import on_email_event, on_stream_event
+from notifier.handlers import on_email_event, on_stream_events
 from notifier.settings import NotifierSettings
 from notifier.ws.auth import StreamAuthorizer
 from notifier.ws.fanout import StreamFanout
@@ -65,9 +65,11 @@ class Notifier:
         )
         self.fanout = StreamFanout(
             self.amqp,
-            partial(on_stream_event, stream_log=self.stream_log),
+            partial(on_stream_events, stream_log=self.stream_log),
             self.stream_log,
             self.hub,
+            batch_size=tuning.stream_batch_size,
+            linger_seconds=tuning.stream_batch_linger_seconds,
             poll_seconds=tuning.stream_poll_seconds,
         )
         jwks_url = f"{settings.fulfillment_url.rstrip('/')}/.well-known/jwks.json"

@@ -2,12 +2,13 @@
 
 - ``on_email_event`` (queue ``notifier.email``): in one transaction, claim the event in
   the inbox and queue the email it calls for; the mailer sends it later.
-- ``on_stream_event`` (this instance's fan-out queue): record the event in the stream log.
+- ``on_stream_events`` (this instance's fan-out queue): record a batch of events in the
+  stream log, in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from common.db import claim_event
 from common.events import CloudEvent
@@ -22,7 +23,7 @@ from notifier.tables import inbox
 from notifier.ws.messages import stream_entry
 from notifier.ws.stream_log import StreamLog
 
-__all__ = ["on_email_event", "on_stream_event"]
+__all__ = ["on_email_event", "on_stream_events"]
 
 log = get_logger(__name__)
 
@@ -55,12 +56,17 @@ async def on_email_event(
         email_queued()
 
 
-async def on_stream_event(event: CloudEvent, stream_log: StreamLog) -> None:
-    """Record ``event`` in the stream log (a no-op for an event already there)."""
-    try:
-        parsed = parse_event(event)
-    except MalformedEvent as exc:
-        log.warning("stream_event_malformed", event_type=event.type, error=str(exc))
-        return
-    if parsed is not None:
-        await stream_log.record(stream_entry(event.id, parsed))
+async def on_stream_events(events: Sequence[CloudEvent], stream_log: StreamLog) -> None:
+    """Record ``events`` in order (those already in the log stay as they are)."""
+    entries = []
+    for event in events:
+        try:
+            parsed = parse_event(event)
+        except MalformedEvent as exc:
+            log.warning(
+                "stream_event_malformed", event_id=event.id, event_type=event.type, error=str(exc)
+            )
+            continue
+        if parsed is not None:
+            entries.append(stream_entry(event.id, parsed))
+    await stream_log.record(entries)

@@ -22,6 +22,8 @@ class NotifierServiceSettings(ServiceSettings):
     email_poll_seconds: float = 2.0
     smtp_timeout_seconds: float = 30.0
     stream_poll_seconds: float = 2.0
+    stream_batch_size: int = 100
+    stream_batch_linger_seconds: float = 0.005
     stream_buffer: int = 1000
     merchant_cache_seconds: float = 30.0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from common.ids import new_session_id
 
@@ -188,3 +189,58 @@ async def test_merchant_key_follows_all_and_only_its_sessions(
         (await stream_id(published[2].id), also_mine, "failed"),
     ]
     assert (one_session["session_id"], one_session["status"]) == (also_mine, "failed")
+
+
+async def test_a_burst_reaches_both_instances_whole_and_in_order(
+    start_notifier, smtp, upstreams, events, streams, stream_id
+):
+    """A burst of many batches reaches clients of two instances in publish order, once each."""
+    first = await start_notifier(smtp_port=smtp.port)
+    second = await start_notifier(smtp_port=smtp.port)
+    merchant_id, api_key = upstreams.add_merchant()
+    published = [events.payment(new_session_id(), merchant_id, "paid") for _ in range(250)]
+
+    async with (
+        streams.open(first, api_key=api_key) as on_first,
+        streams.open(second, api_key=api_key) as on_second,
+    ):
+        for event in published:
+            await events.publish(event)
+        views = [
+            await streams.receive_n(on_first, len(published)),
+            await streams.receive_n(on_second, len(published)),
+        ]
+        await streams.assert_silent(on_first)
+        await streams.assert_silent(on_second)
+
+    expected = [(await stream_id(e.id), e.data["session_id"]) for e in published]
+    assert [[(m["id"], m["session_id"]) for m in view] for view in views] == [expected, expected]
+    assert [int(id_) for id_, _ in expected] == sorted({int(id_) for id_, _ in expected})
+
+
+async def test_the_fanout_reports_its_lag_and_batch_size(
+    start_notifier, smtp, upstreams, events, streams, wait_until
+):
+    """/metrics counts each pushed event in the lag histogram and shows the last batch size."""
+    url = await start_notifier(smtp_port=smtp.port)
+    merchant_id, api_key = upstreams.add_merchant()
+
+    async with httpx.AsyncClient(base_url=url) as client:
+
+        async def metrics() -> dict[str, float]:
+            text = (await client.get("/metrics")).text
+            samples = (line.split(" ") for line in text.splitlines() if line[:1] != "#")
+            return {sample[0]: float(sample[1]) for sample in samples if len(sample) == 2}
+
+        pushed_before = (await metrics())["notifier_stream_fanout_lag_seconds_count"]
+        async with streams.open(url, api_key=api_key) as ws:
+            await events.publish(events.payment(new_session_id(), merchant_id, "paid"))
+            await streams.receive(ws)
+
+        async def counted() -> bool:
+            return (await metrics())["notifier_stream_fanout_lag_seconds_count"] > pushed_before
+
+        await wait_until(counted, "counted")
+        batch_size = (await metrics())["notifier_stream_fanout_batch_size"]
+
+    assert batch_size >= 1

@@ -1,18 +1,21 @@
 """The stream log in Postgres: numbered once, read by every notifier instance.
 
-Each instance records every event it receives; ``ON CONFLICT (event_id) DO NOTHING``
-keeps one row per event, so all instances agree on its id. Inserts take one advisory
-lock for the length of their transaction, which makes ids commit in increasing order:
-once row ``n`` is visible, every row below ``n`` that will ever exist is visible too.
-Readers can therefore page through ``id > cursor`` without ever skipping a late commit.
+Each instance records every event it receives, a batch at a time; ``ON CONFLICT
+(event_id) DO NOTHING`` keeps one row per event, so all instances agree on its id. A
+batch's inserts take one advisory lock for the length of their transaction, which makes
+ids commit in increasing order: once row ``n`` is visible, every row below ``n`` that
+will ever exist is visible too. Readers can therefore page through ``id > cursor``
+without ever skipping a late commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from notifier.tables import stream_log
@@ -33,29 +36,18 @@ class StreamLog:
         self._engine = engine
         self.page_size = page_size
 
-    async def record(self, entry: StreamEntry) -> None:
-        """Add ``entry`` unless its event is already in the log."""
-        latest_status = (
-            select(stream_log.c.status)
-            .where(stream_log.c.session_id == entry.session_id, stream_log.c.status.is_not(None))
-            .order_by(stream_log.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
+    async def record(self, entries: Sequence[StreamEntry]) -> None:
+        """Add ``entries`` in order, each unless its event is already in the log.
+
+        One transaction and one lock for the lot. The inserts run one after another in
+        it, so an entry without a status takes the latest one recorded before it, from
+        the same batch too.
+        """
+        if not entries:
+            return
         async with self._engine.begin() as conn:
             await conn.execute(select(func.pg_advisory_xact_lock(literal(_ORDER_LOCK))))
-            await conn.execute(
-                insert(stream_log)
-                .values(
-                    event_id=entry.event_id,
-                    session_id=entry.session_id,
-                    merchant_id=entry.merchant_id,
-                    type=entry.type,
-                    status=entry.status if entry.status is not None else latest_status,
-                    data=entry.data,
-                )
-                .on_conflict_do_nothing(index_elements=["event_id"])
-            )
+            await conn.execute(_insert_entry(), [asdict(entry) for entry in entries])
 
     async def after(self, cursor: int) -> list[StreamMessage]:
         """The next page of every session's messages with an id above ``cursor``."""
@@ -101,4 +93,33 @@ def _messages() -> _MessageQuery:
         stream_log.c.merchant_id,
         stream_log.c.status,
         stream_log.c.data,
+    )
+
+
+def _insert_entry() -> Insert:
+    """One entry per execution, with parameters named like ``StreamEntry``'s fields.
+
+    A missing status becomes the session's latest one in the log as the row goes in.
+    """
+    columns = ("event_id", "session_id", "merchant_id", "type", "status", "data")
+    entry = {name: bindparam(name, type_=stream_log.c[name].type) for name in columns}
+    latest_status = (
+        select(stream_log.c.status)
+        .where(stream_log.c.session_id == entry["session_id"], stream_log.c.status.is_not(None))
+        .order_by(stream_log.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = select(
+        entry["event_id"],
+        entry["session_id"],
+        entry["merchant_id"],
+        entry["type"],
+        func.coalesce(entry["status"], latest_status),
+        entry["data"],
+    )
+    return (
+        insert(stream_log)
+        .from_select(list(columns), row)
+        .on_conflict_do_nothing(index_elements=["event_id"])
     )

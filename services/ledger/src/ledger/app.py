@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from ledger import checkout
 from ledger.api import (
+    analytics_router,
     merchant_router,
     payment_methods_router,
     public_router,
@@ -58,5 +59,6 @@ def create_app(
     app.include_router(refunds_router)
     app.include_router(verification_router)
     app.include_router(payment_methods_router)
+    app.include_router(analytics_router)
     app.include_router(public_router)
     return app

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from pathlib import Path
+
 import asyncpg
 import httpx
 import pytest
@@ -85,3 +89,37 @@ async def test_signed_stripe_webhook_makes_the_session_paid_and_the_journal_bala
 
 def _stripe_only(env: dict[str, str]) -> dict[str, object]:
     return {"stripe": {"webhook_secrets": env["PAYWIRE_STRIPE__WEBHOOK_SECRETS"]}}
+
+
+async def test_paywire_trigger_makes_a_session_paid() -> None:
+    """``paywire trigger stripe payment_intent.succeeded --session ID`` pays the session."""
+    async with running_system(
+        services=("ingress", "ledger"), database="paywire_e2e_trigger"
+    ) as system:
+        merchant = await create_merchant(system.database_url, "Acme")
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            created = await client.post(
+                f"{system.urls['ledger']}/v1/sessions",
+                headers={"Authorization": f"Bearer {merchant['api_key']}"},
+                json={"amount": 1999, "currency": "gbp", "provider": "stripe"},
+            )
+            session_id = created.json()["id"]
+            cli = await asyncio.create_subprocess_exec(
+                str(Path(sys.executable).parent / "paywire"),
+                "trigger",
+                "stripe",
+                "payment_intent.succeeded",
+                "--session",
+                session_id,
+                env=system.env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            output, _ = await cli.communicate()
+            assert cli.returncode == 0, output.decode()
+            assert output.decode().startswith("ingress answered 200")
+            paid = await wait_for_status(
+                client, system.urls["ledger"], session_id, merchant["api_key"], "paid"
+            )
+        assert paid["status"] == "paid"
+        assert paid["timeline"][0]["detail"]["amount"] == 1999

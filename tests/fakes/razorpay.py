@@ -6,7 +6,9 @@ an unknown id answers 400, as Razorpay does. A refund with ``X-Refund-Idempotenc
 answers a repeat of the same body with the first refund and refuses another body.
 
 Controls: ``pay`` records a payment attempt against an order (captured, authorized or
-failed), as Razorpay Checkout would.
+failed), as Razorpay Checkout would; ``refund_status`` is what a new refund starts as
+(``processed``, or ``pending``), ``set_refund_status`` moves one (what ``GET
+/v1/refunds/{id}`` will read).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class FakeRazorpay(FakeApi):
         self.orders: dict[str, dict[str, Any]] = {}
         self.payments: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.refund_status = "processed"
         self._idempotent: dict[str, tuple[str, dict[str, Any], str]] = {}
 
     # -- controls -------------------------------------------------------------------------
@@ -98,6 +101,11 @@ class FakeRazorpay(FakeApi):
                 order["status"] = "attempted"
         return payment_id
 
+    def set_refund_status(self, refund_id: str, status: str) -> None:
+        """Move a refund to ``status``: ``pending``, ``processed`` or ``failed``."""
+        with self.lock:
+            self.refunds[refund_id]["status"] = status
+
     def orders_with_receipt(self, receipt: str) -> list[dict[str, Any]]:
         """The orders created with ``receipt``."""
         with self.lock:
@@ -113,6 +121,7 @@ class FakeRazorpay(FakeApi):
             ("GET", "/v1/orders/{id}/payments", self._order_payments),
             ("GET", "/v1/payments/{id}", self._get_payment),
             ("POST", "/v1/payments/{id}/refund", self._refund),
+            ("GET", "/v1/refunds/{id}", self._get_refund),
         ]
 
     def authenticate(self, request: Request) -> Response | None:
@@ -220,7 +229,7 @@ class FakeRazorpay(FakeApi):
             "acquirer_data": {"arn": None},
             "created_at": int(time.time()),
             "batch_id": None,
-            "status": "processed",
+            "status": self.refund_status,
             "speed_processed": "normal",
             "speed_requested": "normal",
         }
@@ -232,6 +241,10 @@ class FakeRazorpay(FakeApi):
         if key is not None:
             self._idempotent[key] = (payment_id, body, refund_id)
         return JSONResponse(self.refunds[refund_id])
+
+    def _get_refund(self, request: Request, _: dict[str, Any]) -> Response:
+        refund = self.refunds.get(request.path_params["id"])
+        return JSONResponse(refund) if refund is not None else _unknown_id()
 
 
 def _payment(

@@ -7,7 +7,8 @@ Form-encoded requests with bracketed keys (``metadata[paywire_session_id]``), JS
 ``idempotency_error``. Errors are ``{"error": {"type", "code"?, "message", "param"?}}``.
 
 Controls: ``set_intent_status`` (what a status check will read, whatever the webhooks
-said), ``add_card`` (a saved card on a customer), ``refund_status``.
+said), ``add_card`` (a saved card on a customer), ``refund_status`` (what a new refund
+starts as), ``set_refund_status`` (what ``GET /v1/refunds/{id}`` will read).
 """
 
 from __future__ import annotations
@@ -122,6 +123,17 @@ class FakeStripe(FakeApi):
             )
         return method_id
 
+    def set_refund_status(
+        self, refund_id: str, status: str, *, failure_reason: str | None = None
+    ) -> None:
+        """Move a refund to ``status`` (``succeeded``, ``failed``, ``canceled``, ...);
+        a failed one carries ``failure_reason`` (Stripe's, e.g. ``expired_or_canceled_card``)."""
+        with self.lock:
+            refund = self.refunds[refund_id]
+            refund["status"] = status
+            if status == "failed":
+                refund["failure_reason"] = failure_reason or "unknown"
+
     def intents_for(self, session_id: str) -> list[dict[str, Any]]:
         """The PaymentIntents whose metadata names ``session_id``."""
         with self.lock:
@@ -147,6 +159,7 @@ class FakeStripe(FakeApi):
             ("POST", "/v1/payment_intents", self._idempotently(self._create_intent)),
             ("GET", "/v1/payment_intents/{id}", self._get_intent),
             ("POST", "/v1/refunds", self._idempotently(self._create_refund)),
+            ("GET", "/v1/refunds/{id}", self._get_refund),
             ("POST", "/v1/customers", self._idempotently(self._create_customer)),
             ("GET", "/v1/customers/{id}", self._get_customer),
             ("POST", "/v1/customers/{id}", self._idempotently(self._update_customer)),
@@ -317,6 +330,12 @@ class FakeStripe(FakeApi):
             "status": self.refund_status,
         }
         return JSONResponse(self.refunds[refund_id])
+
+    def _get_refund(self, request: Request, _: dict[str, Any]) -> Response:
+        refund = self.refunds.get(request.path_params["id"])
+        if refund is None:
+            return _missing("refund", request.path_params["id"], "id")
+        return JSONResponse(refund)
 
     def _create_customer(self, request: Request, form: dict[str, Any]) -> Response:
         params = nest(form)

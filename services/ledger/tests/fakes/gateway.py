@@ -2,7 +2,9 @@
 
 The test decides what a status check answers (``answer_paid``), takes the provider down
 (``down``), makes it refuse refunds (``refusal``) or complete them later
-(``complete_refunds``), and reads what was asked (``status_calls``, ``refund_calls``).
+(``complete_refunds``), decides what a refund-status check reports (``refund_statuses``,
+in Stripe's words, by provider refund id) and reads what was asked (``status_calls``,
+``refund_calls``, ``refund_status_calls``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from ledger.gateways import (
     GatewayUnavailable,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
+from ledger.gateways.refund_status import refund_status_event
 
 __all__ = ["FakeGateway"]
 
@@ -35,6 +39,9 @@ class FakeGateway:
         self.answers: dict[str, ProviderEvent] = {}
         self.status_calls: list[str] = []
         self.refund_calls: list[RefundRequest] = []
+        self.refund_statuses: dict[str, str] = {}
+        self.refund_status_calls: list[RefundStatusRequest] = []
+        self.refund_status_refusals: dict[str, GatewayError] = {}
 
     def answer_paid(self, session_id: str, amount: int, currency: str) -> None:
         """Status checks of ``session_id`` now report a success of ``amount``."""
@@ -71,6 +78,18 @@ class FakeGateway:
         if self.refusal is not None:
             raise self.refusal
         return RefundResult(f"re_{request.idempotency_key}", completed=self.complete_refunds)
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """What ``refund_statuses`` says about the refund (``pending`` when nothing), or
+        the refusal ``refund_status_refusals`` holds for it."""
+        self.refund_status_calls.append(request)
+        await self._answer()
+        refusal = self.refund_status_refusals.get(request.provider_refund_id)
+        if refusal is not None:
+            raise refusal
+        status = self.refund_statuses.get(request.provider_refund_id, "pending")
+        event = refund_status_event("stripe", request, status)
+        return event.model_copy(update={"provider": self.provider}) if event else None
 
     async def _answer(self) -> None:
         if self.delay:

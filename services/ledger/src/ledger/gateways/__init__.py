@@ -8,6 +8,7 @@ from ledger.gateways.base import (
     GatewayUnavailable,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 from ledger.gateways.registry import GATEWAYS, configured_gateways
@@ -21,6 +22,7 @@ __all__ = [
     "GatewayUnavailable",
     "RefundRequest",
     "RefundResult",
+    "RefundStatusRequest",
     "StatusRequest",
     "configured_gateways",
 ]

@@ -33,6 +33,7 @@ from ledger.gateways.base import (
     GatewayError,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 from ledger.gateways.currency import unsupported_currency
@@ -92,6 +93,10 @@ class AlchemyGateway:
 
     async def fetch_status(self, request: StatusRequest) -> ProviderEvent | None:
         """Always None: on-chain payments are confirmed by Alchemy's webhooks alone."""
+        return None
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """Always None: on-chain deposits have no refunds to ask about."""
         return None
 
     async def refund(self, request: RefundRequest) -> RefundResult:

@@ -27,6 +27,7 @@ __all__ = [
     "GatewayUnavailable",
     "RefundRequest",
     "RefundResult",
+    "RefundStatusRequest",
     "StatusRequest",
 ]
 
@@ -106,6 +107,19 @@ class RefundResult:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class RefundStatusRequest:
+    """Which requested refund to ask about: paywire's ``refund_id``, the provider's id for
+    it, what was asked (``amount``, ``currency``) and the session's provider payment ids."""
+
+    session_id: str
+    refund_id: str
+    provider_refund_id: str
+    amount: int
+    currency: str
+    provider_payment_ids: tuple[str, ...] = ()
+
+
 class Gateway(Protocol):
     """One provider's API as the ledger uses it."""
 
@@ -121,4 +135,9 @@ class Gateway(Protocol):
 
     async def refund(self, request: RefundRequest) -> RefundResult:
         """Ask the provider to refund; raise ``GatewayError`` when it cannot."""
+        ...
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """The refund's outcome as an ``api_confirmed`` ``refund_succeeded`` or
+        ``refund_failed`` event; None while it is pending (or the provider cannot say)."""
         ...

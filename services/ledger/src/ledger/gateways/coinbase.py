@@ -21,6 +21,7 @@ from ledger.gateways.base import (
     GatewayError,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 from ledger.gateways.status import settled_status
@@ -68,6 +69,10 @@ class CoinbaseGateway:
         """The status of the session's charge (its id and code name the same charge)."""
         first = request.provider_payment_ids[:1]
         return await settled_status(request.session_id, first, self._client.charge_status)
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """Always None: Coinbase Commerce has no refunds to ask about."""
+        return None
 
     async def refund(self, request: RefundRequest) -> RefundResult:
         """Always refused: Coinbase Commerce cannot refund through its API."""

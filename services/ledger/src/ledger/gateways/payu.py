@@ -36,6 +36,7 @@ from ledger.gateways.base import (
     GatewayError,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 from ledger.gateways.currency import require_inr
@@ -107,6 +108,10 @@ class PayuGateway:
         """verify_payment of the session's ``txnid``."""
         txnid = payu_txnid(request.session_id)
         return await settled_status(request.session_id, (txnid,), self._client.payment_status)
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """Always None: PayU completes a refund when it accepts it (``refund``)."""
+        return None
 
     async def refund(self, request: RefundRequest) -> RefundResult:
         """``cancel_refund_transaction`` of the session's payment (its ``mihpayid``)."""

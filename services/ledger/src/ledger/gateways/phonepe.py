@@ -29,9 +29,11 @@ from ledger.gateways.base import (
     GatewayUnavailable,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 from ledger.gateways.currency import require_inr
+from ledger.gateways.refund_status import refund_status_event
 from ledger.gateways.translate import translated
 
 __all__ = ["PhonepeGateway"]
@@ -91,6 +93,19 @@ class PhonepeGateway:
                     callback_url=self._callback_url,
                 )
         return _result(sent)
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """Check Status of the refund's merchant transaction (paywire's refund id):
+        ``COMPLETED`` or ``FAILED``; None while pending or not found."""
+        with translated():
+            answer = (await self._client.check_status(request.refund_id)).answer
+        data = answer.data
+        if data is None or data.merchant_transaction_id != request.refund_id:
+            return None
+        reason = f"PhonePe reported the refund {data.state}: {answer.message}"
+        return refund_status_event(
+            self.provider, request, data.state, amount=data.amount, failure_reason=reason
+        )
 
 
 def _result(answer: TransactionStatus) -> RefundResult:

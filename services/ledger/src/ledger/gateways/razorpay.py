@@ -18,8 +18,10 @@ from ledger.gateways.base import (
     GatewayError,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
+from ledger.gateways.refund_status import refund_status_event
 from ledger.gateways.status import settled_status
 from ledger.gateways.translate import translated
 
@@ -82,6 +84,14 @@ class RazorpayGateway:
             provider_refund_id=refund.id,
             completed=refund.status == "processed",
             raw=refund.model_dump(mode="json"),
+        )
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """``GET /v1/refunds/{id}``: ``processed`` or ``failed``; None while ``pending``."""
+        with translated():
+            refund = await self._client.fetch_refund(request.provider_refund_id)
+        return refund_status_event(
+            self.provider, request, refund.status, amount=refund.amount, currency=refund.currency
         )
 
     async def _captured_payment(self, payment_ids: tuple[str, ...]) -> str:

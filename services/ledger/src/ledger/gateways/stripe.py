@@ -27,8 +27,10 @@ from ledger.gateways.base import (
     GatewayUnavailable,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
+from ledger.gateways.refund_status import refund_status_event
 from ledger.gateways.status import settled_status
 from ledger.gateways.translate import translated
 
@@ -116,6 +118,20 @@ class StripeGateway:
             provider_refund_id=refund.id,
             completed=refund.status == "succeeded",
             raw=refund.model_dump(mode="json"),
+        )
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """``GET /v1/refunds/{id}``: ``succeeded``, or ``failed``/``canceled`` (with
+        Stripe's ``failure_reason``); None while ``pending`` or ``requires_action``."""
+        with translated():
+            refund = await self._client.retrieve_refund(request.provider_refund_id)
+        return refund_status_event(
+            self.provider,
+            request,
+            refund.status,
+            amount=refund.amount,
+            currency=refund.currency,
+            failure_reason=refund.failure_reason,
         )
 
     async def create_customer(self, merchant_id: str, customer: Mapping[str, Any]) -> str:

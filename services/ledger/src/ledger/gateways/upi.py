@@ -29,6 +29,7 @@ from ledger.gateways.base import (
     GatewayError,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 from ledger.gateways.currency import require_inr
@@ -90,6 +91,10 @@ class UpiGateway:
 
     async def fetch_status(self, request: StatusRequest) -> ProviderEvent | None:
         """Always None: UPI collect has no status API; the PSP's webhook reports payments."""
+        return None
+
+    async def fetch_refund(self, request: RefundStatusRequest) -> ProviderEvent | None:
+        """Always None: UPI collect has no refunds to ask about."""
         return None
 
     async def refund(self, request: RefundRequest) -> RefundResult:

@@ -13,10 +13,10 @@ from common.events import CloudEvent, ProviderEvent
 from common.ids import event_id_for
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ledger.gateways import Gateway, StatusRequest
+from ledger.gateways import Gateway, RefundStatusRequest, StatusRequest
 from ledger.handlers import on_provider_event
 
-__all__ = ["SOURCE", "answer_event", "apply_answer", "check_now"]
+__all__ = ["SOURCE", "answer_event", "apply_answer", "check_now", "check_refund_now"]
 
 SOURCE = "paywire/ledger/reconciliation"
 
@@ -55,3 +55,16 @@ async def check_now(
     answer = await gateway.fetch_status(request)
     if answer is not None:
         await apply_answer(factory, answer, request.session_id)
+
+
+async def check_refund_now(
+    factory: async_sessionmaker[AsyncSession], gateway: Gateway, request: RefundStatusRequest
+) -> bool:
+    """Ask the provider about ``request``'s refund and apply its outcome (a webhook that
+    already completed or released the refund makes this change nothing); False while the
+    refund is pending. Raises like ``check_now``."""
+    answer = await gateway.fetch_refund(request)
+    if answer is None:
+        return False
+    await apply_answer(factory, answer, request.session_id)
+    return True

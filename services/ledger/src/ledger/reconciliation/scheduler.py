@@ -3,8 +3,11 @@
 Every ``interval_seconds`` each ledger process runs a round: enrol open sessions of the
 providers it has a gateway for, claim the due ones (``store.claim_due``: one process per
 session and slot), check each one, then expire unpaid sessions past ``expires_at``. A
-check first sends again any refund the provider has not answered, then asks the
-provider's status API and applies the answer through the provider-event path.
+check first sends again any refund the provider has not answered, asks the provider's
+refund-status API about each requested refund it has named (a refund whose webhook never
+comes is completed or released this way), then asks the provider's payment status API;
+every answer is applied through the provider-event path, so a webhook and a check that
+report the same thing have one effect.
 
 A provider that cannot be reached is not called again in that round: its remaining
 sessions back off with it (``backoff_seconds``, doubling per consecutive failure, at most
@@ -26,7 +29,7 @@ from ledger.expiry import expire_due
 from ledger.gateways import Gateway, GatewayError, GatewayUnavailable
 from ledger.metrics import SESSIONS_EXPIRED, STATUS_CHECKS
 from ledger.reconciliation import store
-from ledger.reconciliation.answers import check_now
+from ledger.reconciliation.answers import check_now, check_refund_now
 from ledger.reconciliation.settings import ReconcileSettings
 from ledger.refunds import records
 from ledger.refunds.submit import submit_refund
@@ -138,4 +141,24 @@ class Scheduler:
                 unanswered = await records.unanswered(db, claim.session_id, retry_before)
             for request in unanswered:
                 await submit_refund(self._factory, gateway, request)
+            await self._check_refunds(gateway, claim.session_id)
         await check_now(self._factory, gateway, claim.request)
+
+    async def _check_refunds(self, gateway: Gateway, session_id: str) -> None:
+        """Ask about each named, still requested refund; one the provider refuses to
+        answer about is logged and the others are still asked (an outage is raised)."""
+        async with self._factory() as db:
+            awaiting = await records.awaiting(db, session_id)
+        for request in awaiting:
+            try:
+                await check_refund_now(self._factory, gateway, request)
+            except GatewayUnavailable:
+                raise
+            except GatewayError as exc:
+                log.warning(
+                    "refund_status_refused",
+                    provider=gateway.provider,
+                    session_id=session_id,
+                    refund_id=request.refund_id,
+                    code=exc.code,
+                )

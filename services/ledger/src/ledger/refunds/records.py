@@ -8,13 +8,20 @@ from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledger.domain import PendingRefund
-from ledger.gateways import RefundRequest
+from ledger.gateways import RefundRequest, RefundStatusRequest
 from ledger.queries import REFUND_COLUMNS
 from ledger.schemas import Refund
 from ledger.store import REQUESTED
 from ledger.tables import attempts, refunds
 
-__all__ = ["find_refund", "insert_requested", "name_refund", "request_for", "unanswered"]
+__all__ = [
+    "awaiting",
+    "find_refund",
+    "insert_requested",
+    "name_refund",
+    "request_for",
+    "unanswered",
+]
 
 # paywire's refund id is also the provider's idempotency key, so sending a requested
 # refund again never refunds twice.
@@ -74,6 +81,39 @@ async def unanswered(
     )
 
 
+async def awaiting(db: AsyncSession, session_id: str) -> list[RefundStatusRequest]:
+    """Requested refunds of the session the provider has named but not yet completed:
+    what to ask its refund-status API about."""
+    rows = (
+        await db.execute(
+            select(
+                refunds.c.refund_id,
+                refunds.c.provider_refund_id,
+                refunds.c.amount,
+                refunds.c.currency,
+            )
+            .where(refunds.c.session_id == session_id)
+            .where(refunds.c.status == REQUESTED)
+            .where(refunds.c.provider_refund_id.is_not(None))
+            .order_by(refunds.c.id)
+        )
+    ).all()
+    if not rows:
+        return []
+    payment_ids = await _payment_ids(db, session_id)
+    return [
+        RefundStatusRequest(
+            session_id=session_id,
+            refund_id=row.refund_id,
+            provider_refund_id=row.provider_refund_id,
+            amount=row.amount,
+            currency=row.currency,
+            provider_payment_ids=payment_ids,
+        )
+        for row in rows
+    ]
+
+
 async def request_for(db: AsyncSession, session_id: str, refund_id: str) -> RefundRequest:
     """What to send the provider for refund ``refund_id``."""
     (request,) = await _requests(db, session_id, refunds.c.refund_id == refund_id)
@@ -92,13 +132,7 @@ async def _requests(
     ).all()
     if not rows:
         return []
-    payment_ids = tuple(
-        await db.scalars(
-            select(attempts.c.provider_payment_id)
-            .where(attempts.c.session_id == session_id)
-            .order_by(attempts.c.id)
-        )
-    )
+    payment_ids = await _payment_ids(db, session_id)
     return [
         RefundRequest(
             session_id=session_id,
@@ -111,3 +145,13 @@ async def _requests(
         )
         for row in rows
     ]
+
+
+async def _payment_ids(db: AsyncSession, session_id: str) -> tuple[str, ...]:
+    return tuple(
+        await db.scalars(
+            select(attempts.c.provider_payment_id)
+            .where(attempts.c.session_id == session_id)
+            .order_by(attempts.c.id)
+        )
+    )

@@ -13,6 +13,7 @@ from ledger.gateways import (
     GatewayError,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 
@@ -127,3 +128,60 @@ async def test_a_wrong_key_secret_is_a_refusal(
     with pytest.raises(GatewayError) as raised:
         await wrong["razorpay"].fetch_status(status_of(new_session_id(), "order_x"))
     assert raised.value.code == "provider_authentication_failed"
+
+
+async def refunded(
+    gateway: Gateway, razorpay_api: FakeRazorpay, monkeypatch: pytest.MonkeyPatch
+) -> RefundStatusRequest:
+    """A pending Razorpay refund of 10000 and what to ask about it."""
+    monkeypatch.setattr(razorpay_api, "refund_status", "pending")
+    session_id = new_session_id()
+    order_id = await ordered(gateway, session_id)
+    razorpay_api.pay(order_id)
+    request = RefundRequest(session_id, "ref_1", 10000, "INR", (order_id,))
+    result = await gateway.refund(request)
+    assert not result.completed
+    return RefundStatusRequest(
+        session_id, "ref_1", result.provider_refund_id, 10000, "INR", (order_id,)
+    )
+
+
+async def test_a_razorpay_refund_is_read_pending_then_processed(
+    gateways: dict[str, Gateway], razorpay_api: FakeRazorpay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``pending``: None; ``processed``: a confirmed refund named by Razorpay's id."""
+    asked = await refunded(gateways["razorpay"], razorpay_api, monkeypatch)
+    pending = await gateways["razorpay"].fetch_refund(asked)
+    razorpay_api.set_refund_status(asked.provider_refund_id, "processed")
+    processed = await gateways["razorpay"].fetch_refund(asked)
+    assert pending is None
+    assert processed is not None
+    assert processed.model_copy(update={"occurred_at": None}) == ProviderEvent(
+        provider="razorpay",
+        provider_event_id=f"refund-status:{asked.provider_refund_id}:succeeded",
+        provider_event_type="refund.status.processed",
+        kind="refund_succeeded",
+        verified_by="api_confirmed",
+        session_ref=asked.session_id,
+        provider_payment_ids=asked.provider_payment_ids,
+        amount=10000,
+        currency="INR",
+        refund_id=asked.provider_refund_id,
+    )
+    assert len(razorpay_api.requests_to("GET", f"/v1/refunds/{asked.provider_refund_id}")) == 2
+
+
+async def test_a_failed_razorpay_refund_is_a_confirmed_failure(
+    gateways: dict[str, Gateway], razorpay_api: FakeRazorpay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``failed``: a ``refund_failed`` event naming Razorpay's refund."""
+    asked = await refunded(gateways["razorpay"], razorpay_api, monkeypatch)
+    razorpay_api.set_refund_status(asked.provider_refund_id, "failed")
+    event = await gateways["razorpay"].fetch_refund(asked)
+    assert event is not None
+    assert (event.kind, event.provider_event_id, event.refund_id, event.failure_reason) == (
+        "refund_failed",
+        f"refund-status:{asked.provider_refund_id}:failed",
+        asked.provider_refund_id,
+        "razorpay reported the refund failed",
+    )

@@ -14,6 +14,7 @@ from ledger.gateways import (
     GatewayUnavailable,
     RefundRequest,
     RefundResult,
+    RefundStatusRequest,
     StatusRequest,
 )
 
@@ -147,3 +148,74 @@ async def test_a_wrong_secret_key_is_a_refusal_not_an_outage(gateways_for: Gatew
         False,
         "provider_authentication_failed",
     )
+
+
+async def refunded(gateway: Gateway, stripe_api: FakeStripe, status: str) -> RefundStatusRequest:
+    """A Stripe refund of 1500 in ``status`` and what to ask about it."""
+    session_id = new_session_id()
+    intent_id = await paid_intent(gateway, session_id)
+    stripe_api.set_intent_status(intent_id, "succeeded")
+    key = f"paywire:{session_id}:refund:ref_1"
+    request = RefundRequest(session_id, "ref_1", 1500, "USD", (intent_id,), idempotency_key=key)
+    result = await gateway.refund(request)
+    stripe_api.set_refund_status(result.provider_refund_id, status)
+    return RefundStatusRequest(
+        session_id, "ref_1", result.provider_refund_id, 1500, "USD", (intent_id,)
+    )
+
+
+async def test_a_pending_stripe_refund_reports_nothing(
+    gateways: dict[str, Gateway], stripe_api: FakeStripe
+) -> None:
+    """``pending`` (or ``requires_action``) is not an outcome yet: None."""
+    for status in ("pending", "requires_action"):
+        asked = await refunded(gateways["stripe"], stripe_api, status)
+        assert await gateways["stripe"].fetch_refund(asked) is None
+
+
+async def test_a_succeeded_stripe_refund_is_a_confirmed_refund(
+    gateways: dict[str, Gateway], stripe_api: FakeStripe
+) -> None:
+    """``GET /v1/refunds/{id}`` says ``succeeded``: a refund of Stripe's amount, named by
+    Stripe's refund id, under an id that two checks share."""
+    asked = await refunded(gateways["stripe"], stripe_api, "succeeded")
+    event = await gateways["stripe"].fetch_refund(asked)
+    assert event is not None
+    assert event.model_copy(update={"occurred_at": None}) == ProviderEvent(
+        provider="stripe",
+        provider_event_id=f"refund-status:{asked.provider_refund_id}:succeeded",
+        provider_event_type="refund.status.succeeded",
+        kind="refund_succeeded",
+        verified_by="api_confirmed",
+        session_ref=asked.session_id,
+        provider_payment_ids=asked.provider_payment_ids,
+        amount=1500,
+        currency="usd",
+        refund_id=asked.provider_refund_id,
+    )
+    assert stripe_api.requests_to("GET", f"/v1/refunds/{asked.provider_refund_id}")
+
+
+async def test_a_failed_or_canceled_stripe_refund_is_a_confirmed_failure(
+    gateways: dict[str, Gateway], stripe_api: FakeStripe
+) -> None:
+    """``failed`` carries Stripe's ``failure_reason``; ``canceled`` says it was canceled."""
+    failed = await refunded(gateways["stripe"], stripe_api, "failed")
+    stripe_api.set_refund_status(
+        failed.provider_refund_id, "failed", failure_reason="lost_or_stolen_card"
+    )
+    canceled = await refunded(gateways["stripe"], stripe_api, "canceled")
+    events = [await gateways["stripe"].fetch_refund(asked) for asked in (failed, canceled)]
+    assert [(e.kind, e.refund_id, e.failure_reason) for e in events if e is not None] == [
+        ("refund_failed", failed.provider_refund_id, "lost_or_stolen_card"),
+        ("refund_failed", canceled.provider_refund_id, "stripe reported the refund canceled"),
+    ]
+
+
+async def test_an_unknown_stripe_refund_is_stripes_refusal(gateways: dict[str, Gateway]) -> None:
+    """Stripe's 404 for a refund id it does not know: a ``GatewayError``, not an outage."""
+    asked = RefundStatusRequest(new_session_id(), "ref_1", "re_missing", 100, "USD")
+    with pytest.raises(GatewayError) as raised:
+        await gateways["stripe"].fetch_refund(asked)
+    assert not isinstance(raised.value, GatewayUnavailable)
+    assert raised.value.code == "resource_missing"

@@ -326,6 +326,47 @@ async def test_a_refund_asked_during_an_outage_is_sent_again_by_the_scheduler(
     )
 
 
+async def test_the_scheduler_asks_about_named_refunds_through_outages_and_refusals(
+    db: Db,
+    api: Api,
+    gateway: FakeGateway,
+    scheduler: Scheduler,
+    paid_session: Paid,
+    headers: dict[str, str],
+    merchant: dict[str, str],
+) -> None:
+    """An outage backs the check off with the refund still requested; a refund the
+    provider will not answer about does not keep the next one from completing."""
+    gateway.complete_refunds = False
+    session = await paid_session()
+    first = (await refund(api, session, headers, amount=300)).json()
+    second = (await refund(api, session, headers, amount=200)).json()
+    gateway.refund_statuses[second["provider_refund_id"]] = "succeeded"
+    gateway.down = True
+    start = datetime.now(UTC) + timedelta(minutes=2)
+    await scheduler.run_once(start)
+    during = await snapshot(db, session["id"])
+    gateway.down = False
+    gateway.refund_status_refusals[first["provider_refund_id"]] = GatewayError(
+        "resource_missing", "no such refund"
+    )
+    await scheduler.run_once(start + timedelta(seconds=30))
+    detail = (await api.get(f"/v1/sessions/{session['id']}", headers=headers)).json()
+    assert (during["status"], during["refunded"], during["pending"]) == ("paid", 0, 500)
+    assert [r.provider_refund_id for r in gateway.refund_status_calls] == [
+        first["provider_refund_id"],  # down: the round asks nothing more
+        first["provider_refund_id"],  # refused: logged, the next one is asked
+        second["provider_refund_id"],
+    ]
+    assert [(r["refund_id"], r["status"]) for r in detail["refunds"]] == [
+        (first["refund_id"], "requested"),
+        (second["refund_id"], "succeeded"),
+    ]
+    done = await snapshot(db, session["id"])
+    assert (done["status"], done["refunded"], done["pending"]) == ("partially_refunded", 200, 300)
+    assert done["journal"] == refunded_journal(merchant["merchant_id"], 200)
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [

@@ -2,6 +2,7 @@
 the session's status, and refunds that are never sent twice."""
 
 import base64
+import dataclasses
 import hashlib
 import json
 
@@ -9,7 +10,13 @@ import httpx
 import pytest
 from common.ids import new_id
 from ledger.bootstrap import Ledger
-from ledger.gateways import GatewayError, GatewayUnavailable, RefundRequest, StatusRequest
+from ledger.gateways import (
+    GatewayError,
+    GatewayUnavailable,
+    RefundRequest,
+    RefundStatusRequest,
+    StatusRequest,
+)
 
 from tests.fakes.phonepe import FakePhonepe
 
@@ -207,3 +214,36 @@ async def test_a_refund_phonepe_refuses_is_a_gateway_error(
             RefundRequest(session_id, new_id("rfd"), 20000, "INR")
         )
     assert (raised.value.code, type(raised.value)) == ("EXCESS_REFUND_AMOUNT", GatewayError)
+
+
+async def test_a_refund_is_checked_with_phonepes_status_api(
+    create: Create, provider_ledger: Ledger, phonepe_api: FakePhonepe
+) -> None:
+    """Check Status of the refund's merchant transaction: ``PENDING`` reports nothing,
+    ``COMPLETED`` a confirmed refund, ``FAILED`` a confirmed failure; an unknown one nothing."""
+    session_id = await paid_session(create, phonepe_api)
+    refund_id = new_id("rfd")
+    gateway = provider_ledger.gateways["phonepe"]
+    result = await gateway.refund(RefundRequest(session_id, refund_id, 10000, "INR"))
+    asked = RefundStatusRequest(session_id, refund_id, result.provider_refund_id, 10000, "INR")
+    pending = await gateway.fetch_refund(asked)
+    phonepe_api.answer(refund_id, "PAYMENT_SUCCESS", "COMPLETED", 10000)
+    completed = await gateway.fetch_refund(asked)
+    phonepe_api.answer(refund_id, "PAYMENT_ERROR", "FAILED", 10000)
+    failed = await gateway.fetch_refund(asked)
+    unknown = dataclasses.replace(asked, refund_id=new_id("rfd"))
+    assert (pending, await gateway.fetch_refund(unknown)) == (None, None)
+    assert [
+        (e.kind, e.provider_event_id, e.amount, e.currency, e.refund_id)
+        for e in (completed, failed)
+        if e is not None
+    ] == [
+        (
+            kind,
+            f"refund-status:{result.provider_refund_id}:{outcome}",
+            10000,
+            "INR",
+            result.provider_refund_id,
+        )
+        for kind, outcome in (("refund_succeeded", "succeeded"), ("refund_failed", "failed"))
+    ]

@@ -103,6 +103,11 @@ class RazorpayClient:
         )
         return read_model("Razorpay", RefundState, reply)
 
+    async def fetch_refund(self, refund_id: str) -> RefundState:
+        """``GET /v1/refunds/{id}``: the refund and its ``status``."""
+        reply = await self._api.call("GET", f"/v1/refunds/{refund_id}")
+        return read_model("Razorpay", RefundState, reply)
+
 
 def refund_idempotency_key(key: str) -> str:
     """``key`` if Razorpay accepts it (10-64 of ``A-Za-z0-9_-``), else a stable digest of it."""

@@ -24,7 +24,13 @@ from ingress.providers.http import (
     read_model,
     reading,
 )
-from ingress.providers.stripe.resources import Customer, PaymentMethod, PaymentMethodList, Refund
+from ingress.providers.stripe.resources import (
+    Customer,
+    PaymentMethod,
+    PaymentMethodList,
+    Refund,
+    RefundState,
+)
 from ingress.providers.stripe.schemas import PaymentIntent
 from ingress.providers.stripe.status import intent_status_event
 
@@ -104,6 +110,11 @@ class StripeClient:
         params = {"payment_intent": payment_intent, "amount": amount, "metadata": dict(metadata)}
         reply = await self._post("/v1/refunds", params, idempotency_key)
         return read_model("Stripe", Refund, reply)
+
+    async def retrieve_refund(self, refund_id: str) -> RefundState:
+        """``GET /v1/refunds/{id}``: the refund, its ``status`` and ``failure_reason``."""
+        reply = await self._api.call("GET", f"/v1/refunds/{refund_id}")
+        return read_model("Stripe", RefundState, reply)
 
     async def create_customer(
         self,

@@ -10,7 +10,15 @@ from pydantic import Field
 
 from ingress.providers.stripe.schemas import MinorUnits, StripeModel
 
-__all__ = ["Card", "Customer", "InvoiceSettings", "PaymentMethod", "PaymentMethodList", "Refund"]
+__all__ = [
+    "Card",
+    "Customer",
+    "InvoiceSettings",
+    "PaymentMethod",
+    "PaymentMethodList",
+    "Refund",
+    "RefundState",
+]
 
 
 class InvoiceSettings(StripeModel):
@@ -62,3 +70,10 @@ class Refund(StripeModel):
     currency: str
     payment_intent: str | None = None
     status: str | None = None
+
+
+class RefundState(Refund):
+    """A ``refund`` as ``GET /v1/refunds/{id}`` reads it: with Stripe's ``failure_reason``
+    (``expired_or_canceled_card``, ``lost_or_stolen_card``, ...) once it failed."""
+
+    failure_reason: str | None = None

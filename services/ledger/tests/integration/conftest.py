@@ -1,6 +1,7 @@
 """A dedicated, migrated Postgres database for the ledger's integration tests, and helpers."""
 
 import os
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 from common.events import CloudEvent, ProviderEvent, RawBody
 from common.ids import event_id_for
+from common.messaging import AmqpConnection, QueueSpec, declare_topology
 from ledger.app import create_app
 from ledger.bootstrap import Ledger, bootstrap
 from ledger.operations import create_merchant, migrate
@@ -110,3 +112,24 @@ def provider_event(
 @pytest.fixture
 def make_event() -> Callable[..., CloudEvent]:
     return provider_event
+
+
+@pytest.fixture
+async def amqp(settings: LedgerSettings) -> AsyncIterator[AmqpConnection]:
+    """A connection to the test broker, closed after the test."""
+    connection = AmqpConnection(settings.amqp_url.get_secret_value())
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture
+async def queue(amqp: AmqpConnection) -> AsyncIterator[QueueSpec]:
+    """A queue of this test's own, bound to a routing key only it uses."""
+    tag = uuid.uuid4().hex[:12]
+    spec = QueueSpec(f"ledger.provider-events.test-{tag}", (f"test.{tag}.#",), delivery_limit=2)
+    channel = await (await amqp.get()).channel()
+    await declare_topology(channel, (spec,))
+    yield spec
+    await channel.queue_delete(spec.name)
+    await channel.queue_delete(spec.dead_letter_queue)
+    await channel.close()

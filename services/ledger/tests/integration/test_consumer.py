@@ -5,15 +5,13 @@ small delivery limit) and deletes it, with its dead-letter queue, afterwards.
 """
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from common.events import CloudEvent
-from common.messaging import AmqpConnection, AmqpPublisher, Consumer, QueueSpec, declare_topology
+from common.messaging import AmqpConnection, AmqpPublisher, Consumer, QueueSpec
 from ledger.handlers import on_provider_event
-from ledger.settings import LedgerSettings
 from ledger.tables import journal_entries, sessions
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,25 +21,6 @@ from .conftest import SessionMaker
 pytestmark = pytest.mark.integration
 
 Db = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-async def amqp(settings: LedgerSettings) -> AsyncIterator[AmqpConnection]:
-    connection = AmqpConnection(settings.amqp_url.get_secret_value())
-    yield connection
-    await connection.close()
-
-
-@pytest.fixture
-async def queue(amqp: AmqpConnection) -> AsyncIterator[QueueSpec]:
-    tag = uuid.uuid4().hex[:12]
-    spec = QueueSpec(f"ledger.provider-events.test-{tag}", (f"test.{tag}.#",), delivery_limit=2)
-    channel = await (await amqp.get()).channel()
-    await declare_topology(channel, (spec,))
-    yield spec
-    await channel.queue_delete(spec.name)
-    await channel.queue_delete(spec.dead_letter_queue)
-    await channel.close()
 
 
 async def publish(amqp: AmqpConnection, spec: QueueSpec, *events: CloudEvent) -> None:

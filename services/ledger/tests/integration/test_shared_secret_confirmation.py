@@ -3,7 +3,6 @@ PhonePe Check Status API on loopback: pending until PhonePe itself confirms it."
 
 import asyncio
 import hashlib
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pytest
 from common.events import CloudEvent, ProviderEvent, RawBody
 from common.ids import event_id_for
-from common.messaging import AmqpConnection, AmqpPublisher, QueueSpec, declare_topology
+from common.messaging import AmqpConnection, AmqpPublisher, QueueSpec
 from common.provider_settings import PhonepeSettings
 from ledger.bootstrap import Ledger, bootstrap
 from ledger.settings import LedgerSettings
@@ -35,26 +34,6 @@ AWAITING = "success verified only by shared_secret; awaiting confirmation"
 def phonepe() -> Iterator[tuple[FakePhonepe, str]]:
     with fake_phonepe(MERCHANT_ID, 1, SALT_KEY) as fake:
         yield fake, fake.url
-
-
-@pytest.fixture
-async def amqp(settings: LedgerSettings) -> AsyncIterator[AmqpConnection]:
-    connection = AmqpConnection(settings.amqp_url.get_secret_value())
-    yield connection
-    await connection.close()
-
-
-@pytest.fixture
-async def queue(amqp: AmqpConnection) -> AsyncIterator[QueueSpec]:
-    """A queue of this test's own, bound to a routing key only it uses."""
-    tag = uuid.uuid4().hex[:12]
-    spec = QueueSpec(f"ledger.provider-events.test-{tag}", (f"test.{tag}.#",), delivery_limit=2)
-    channel = await (await amqp.get()).channel()
-    await declare_topology(channel, (spec,))
-    yield spec
-    await channel.queue_delete(spec.name)
-    await channel.queue_delete(spec.dead_letter_queue)
-    await channel.close()
 
 
 @asynccontextmanager

@@ -65,7 +65,10 @@ class System:
 
 
 async def reset_database(name: str) -> str:
-    """Drop and recreate database ``name``; returns its SQLAlchemy URL."""
+    """Drop and recreate database ``name`` (under the run's test prefix); returns its URL."""
+    prefix = os.environ.get("PAYWIRE_TEST_DB_PREFIX")
+    if prefix:
+        name = f"{prefix}_{name}"
     conn = await asyncpg.connect(ADMIN_DSN)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -23,7 +23,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-TEST_DATABASE = "paywire_test_common"
+TEST_DATABASE = f"{os.environ['PAYWIRE_TEST_DB_PREFIX']}_common"
 DATABASE_URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{TEST_DATABASE}"
 AMQP_URL = os.environ["PAYWIRE_TEST_AMQP_URL"]
 

@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 PUBLIC_BASE_URL = "http://fulfillment.test"
 DATABASE_URL = os.environ.get(
     "PAYWIRE_TEST_FULFILLMENT_DATABASE_URL",
-    "postgresql+asyncpg://postgres@127.0.0.1:5432/paywire_test_fulfillment",
+    f"postgresql+asyncpg://postgres@127.0.0.1:5432/{os.environ['PAYWIRE_TEST_DB_PREFIX']}_fulfillment",
 )
 AMQP_URL = os.environ.get("PAYWIRE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 

@@ -18,7 +18,9 @@ from ledger.settings import LedgerSettings
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 POSTGRES = os.environ.get("PAYWIRE_TEST_POSTGRES", "postgres@127.0.0.1:5432")
-TEST_DATABASE = os.environ.get("PAYWIRE_TEST_LEDGER_DATABASE", "paywire_test_ledger")
+TEST_DATABASE = os.environ.get(
+    "PAYWIRE_TEST_LEDGER_DATABASE", f"{os.environ['PAYWIRE_TEST_DB_PREFIX']}_ledger"
+)
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,7 @@ from websockets.exceptions import ConnectionClosed
 ADMIN_URL = os.environ.get(
     "PAYWIRE_TEST_ADMIN_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
-DATABASE = "paywire_test_notifier"
+DATABASE = f"{os.environ['PAYWIRE_TEST_DB_PREFIX']}_notifier"
 AMQP_URL = os.environ.get("PAYWIRE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 OCCURRED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
